@@ -27,7 +27,7 @@ class Settings:
     query_timeout_s: float = field(default_factory=lambda: float(_env("QUERY_TIMEOUT", "30")))
     max_results: int = field(default_factory=lambda: int(_env("MAX_RESULTS", "100000")))
     max_article_bytes: int = field(
-        default_factory=lambda: int(_env("MAX_ARTICLE_BYTES", str(5 * 1024 * 1024)))
+        default_factory=lambda: int(_env("MAX_ARTICLE_BYTES", "1000000"))
     )
     api_token: str | None = field(default_factory=lambda: os.environ.get("CLAIMGRAPH_API_TOKEN"))
 
