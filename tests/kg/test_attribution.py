@@ -1,0 +1,160 @@
+"""Attribution extraction on sentences written for these tests (one construction each)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.attribution import extract
+from kg.model import Attribution
+from kg.nlp import load_nlp
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "twitter-spaces-desantis-launch.txt"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def run(nlp, text: str) -> list[Attribution]:
+    return extract(nlp(text))
+
+
+def one(nlp, text: str) -> Attribution:
+    atts = run(nlp, text)
+    assert len(atts) == 1, [(a.cue, a.contents) for a in atts]
+    return atts[0]
+
+
+def texts(spans) -> list[str]:
+    return [s.text for s in spans]
+
+
+def test_offsets_are_doc_character_offsets(nlp):
+    text = "Up front. The mayor said the bridge would reopen in May."
+    for att in run(nlp, text):
+        for span in (att.cue, *att.sources, *att.contents):
+            assert text[span.start : span.end] == span.text
+
+
+def test_direct_quote_curly_split_around_cue(nlp):
+    att = one(nlp, "“We will win the vote,” Governor Alvarez said, “and then we will rest.”")
+    assert att.kind == "direct"
+    assert att.cue.text == "said"
+    assert texts(att.sources) == ["Governor Alvarez"]
+    assert texts(att.contents) == ["“We will win the vote,”", "“and then we will rest.”"]
+
+
+def test_direct_quote_straight_marks_and_next_sentence(nlp):
+    att = one(nlp, '"The bridge is unsafe," the engineer told reporters. "It should close."')
+    assert att.cue.text == "told"
+    assert texts(att.sources) == ["the engineer"]
+    assert texts(att.contents) == ['"The bridge is unsafe,"', '"It should close."']
+
+
+def test_multi_paragraph_quote_joins_its_speaker(nlp):
+    text = (
+        'The coach met the press on Monday.\n\n"We lost focus. We paid for it.\n\n'
+        '"Next week will be different," she said.'
+    )
+    att = one(nlp, text)
+    assert texts(att.sources) == ["she"]
+    joined = " ".join(texts(att.contents))
+    assert "We lost focus" in joined and "Next week will be different" in joined
+
+
+def test_quote_after_colon(nlp):
+    att = one(nlp, 'The chef said: "Nobody leaves this kitchen hungry."')
+    assert att.kind == "direct"
+    assert texts(att.sources) == ["The chef"]
+    assert "Nobody leaves this kitchen hungry" in att.contents[0].text
+
+
+def test_indirect_speech_with_and_without_that(nlp):
+    att = one(nlp, "The inspector said that the wiring was faulty.")
+    assert att.kind == "indirect"
+    assert texts(att.contents) == ["that the wiring was faulty"]
+    att = one(nlp, "The inspector argued the wiring was faulty.")
+    assert att.cue.text == "argued"
+    assert texts(att.contents) == ["the wiring was faulty"]
+
+
+def test_according_to(nlp):
+    att = one(nlp, "According to the health ministry, infections fell by a third last month.")
+    assert att.cue.text == "According to"
+    assert texts(att.sources) == ["the health ministry"]
+    assert texts(att.contents) == ["infections fell by a third last month"]
+
+
+def test_told_outlet_and_anonymous_source(nlp):
+    att = one(nlp, "A former aide told the Gazette that the senator rarely read his briefings.")
+    assert att.cue.text == "told"
+    assert texts(att.sources) == ["A former aide"]
+    assert texts(att.contents) == ["that the senator rarely read his briefings"]
+
+
+def test_inverted_source_after_content(nlp):
+    att = one(
+        nlp, "The new tariffs will hurt farmers, said Petra Holm, an economist at Delmar Bank."
+    )
+    assert att.sources[0].text.startswith("Petra Holm")
+    assert texts(att.contents) == ["The new tariffs will hurt farmers"]
+
+
+def test_mined_cues_beyond_say_and_group_sources(nlp):
+    for text, cue, source in [
+        ("Officials warned that the storm could flood the coast.", "warned", "Officials"),
+        ("She insisted the contract was legal.", "insisted", "She"),
+        ("Polls suggest the incumbent is losing ground.", "suggest", "Polls"),
+        ("The union claims the factory broke safety rules.", "claims", "The union"),
+    ]:
+        att = one(nlp, text)
+        assert att.cue.text == cue and texts(att.sources) == [source]
+
+
+def test_conjoined_sources_are_separate_mentions(nlp):
+    att = one(nlp, "Mayor Jenkins and Councilor Park said the library would reopen in May.")
+    assert texts(att.sources) == ["Mayor Jenkins", "Councilor Park"]
+
+
+def test_mixed_quote_inside_paraphrase(nlp):
+    att = one(nlp, "The senator said the bill was “a disaster for rural towns.”")
+    assert att.kind == "mixed"
+
+
+def test_no_source_passive(nlp):
+    atts = run(nlp, "It was reported that the plant would close next year.")
+    assert any(not a.sources and "plant would close" in a.contents[0].text for a in atts)
+
+
+def test_no_attribution_in_plain_narration(nlp):
+    assert run(nlp, "The river rose two feet overnight and the ferry stopped running.") == []
+
+
+def test_each_token_in_at_most_one_attribution(nlp):
+    doc = nlp("The aide said the minister claimed that taxes would fall, and critics disagreed.")
+    seen: set[int] = set()
+    for att in extract(doc):
+        for span in (att.cue, *att.contents):
+            chars = set(range(span.start, span.end))
+            assert not chars & seen
+            seen |= chars
+
+
+def test_founding_example_smoke(nlp):
+    if not EXAMPLE.is_file():
+        pytest.skip(f"example article missing: {EXAMPLE}")
+    atts = extract(nlp(EXAMPLE.read_text(encoding="utf-8")))
+
+    def find(fragment: str) -> Attribution:
+        hits = [a for a in atts if any(fragment in c.text for c in a.contents)]
+        assert hits, fragment
+        return hits[0]
+
+    assert "South African mogul" in " ".join(texts(find("Top Story on Earth Today").sources))
+    assert texts(find("mass attention").sources) == ["he"]
+    assert find("That was insane").kind == "direct"
+    told = find("server bandwidth")
+    assert len(told.sources) == 2
