@@ -1,0 +1,108 @@
+"""SPARQL text and terms for the embedded store: rdflib <-> pyoxigraph terms, and bindings.
+
+pyoxigraph's ``substitutions`` refuse variables outside the SELECT projection, so ``bind`` pre-binds
+variables with one ``VALUES`` row opening the outermost WHERE group, the terms written in
+N-Triples syntax by pyoxigraph (escaped, never raw user text). A small lexer skips strings, IRIs
+and comments so keywords and variables are only found where SPARQL has them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.term import Identifier
+
+from kg.store import QuerySyntaxError
+
+__all__ = ["bind", "is_update", "keywords", "to_ox", "to_rdflib"]
+
+# SPARQL lexemes that can hide keywords or variables: strings, IRIs and comments are skipped.
+_LEXEME = re.compile(
+    r"""(?P<skip>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+    |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n\r]*)
+    |(?P<var>[?$]\w+)|(?P<word>[\w:.\-]+)|\S""",
+    re.VERBOSE,
+)
+
+
+def to_ox(term: Identifier) -> Any:
+    """An rdflib term as the equivalent pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype or XSD.string))
+    raise TypeError(f"cannot store {type(term).__name__} {term!r}")
+
+
+def to_rdflib(term: Any) -> Identifier:
+    """A pyoxigraph term as the equivalent rdflib term (``xsd:string`` becomes a plain literal)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype in (str(XSD.string), str(RDF.langString)):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unsupported pyoxigraph term {term!r}")
+
+
+def keywords(query: str) -> set[str]:
+    """Upper-cased bare words of a SPARQL text, outside strings, IRIs and comments."""
+    return {m.group("word").upper() for m in _LEXEME.finditer(query) if m.group("word")}
+
+
+def bind(text: str, bindings: Mapping[str, Identifier] | None) -> str:
+    """Pre-bind variables with a ``VALUES`` row opening the outermost WHERE group."""
+    if not bindings:
+        return text
+    names, terms = [], []
+    for name, term in bindings.items():
+        if isinstance(term, BNode):
+            raise ValueError(f"cannot bind ?{name} to a blank node")
+        names.append(f"?{name.lstrip('?$')}")
+        terms.append(str(to_ox(term)))
+    values = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
+    outer = list(_outer_lexemes(text))
+    has_where = any(m.group(0).upper() == "WHERE" for m in outer)
+    where = False
+    for m in outer:
+        if m.group(0) == "{" and (where or not has_where):
+            return text[: m.end()] + values + text[m.end() :]
+        where = where or m.group(0).upper() == "WHERE"
+    raise QuerySyntaxError("bindings need a WHERE group to bind into")
+
+
+def _outer_lexemes(text: str) -> Iterator[re.Match[str]]:
+    """Lexemes outside any brackets, plus each opening bracket that leaves depth 0."""
+    depth = 0
+    for m in _LEXEME.finditer(text):
+        token = m.group(0)
+        if depth == 0:
+            yield m
+        if token in ("{", "("):
+            depth += 1
+        elif token in ("}", ")"):
+            depth -= 1
+
+
+def is_update(text: str) -> bool:
+    """Whether ``text`` parses as a SPARQL Update (rdflib's parser: parsing only, no effects)."""
+    try:
+        parseUpdate(text)
+    except Exception:
+        return False
+    return True

@@ -1,0 +1,305 @@
+"""The embedded store against the Store contract, on a real on-disk pyoxigraph database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+
+from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
+from kg.store.embedded import EmbeddedStore
+
+EX = Namespace("http://example.org/")
+G1, G2 = "http://example.org/graph/one", "http://example.org/graph/two"
+SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
+
+
+def people(*names: str, tag: str = "x") -> Graph:
+    g = Graph()
+    for name in names:
+        g.add((EX[name], EX.name, Literal(name.title())))
+        g.add((EX[name], EX.tag, Literal(tag)))
+    return g
+
+
+def body(store: Store, query: str, media_type: str, **kwargs) -> tuple[str, bytes]:
+    result = store.query_raw(query, media_type, **kwargs)
+    return result.media_type, b"".join(result.chunks)
+
+
+@pytest.fixture
+def filled(tmp_store: EmbeddedStore) -> EmbeddedStore:
+    tmp_store.replace_graph(G1, people("ada", "bob"))
+    tmp_store.replace_graph(G2, people("cy", tag="y"))
+    return tmp_store
+
+
+def test_is_a_store_and_opens_through_open_store(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "s"))
+    try:
+        assert isinstance(store, Store)
+        assert store.quad_count() == 0 and store.graphs() == []
+    finally:
+        store.close()
+
+
+def test_replace_graph_replaces_only_that_graph(filled: EmbeddedStore) -> None:
+    assert filled.quad_count() == 6
+    assert filled.graphs() == [G1, G2]
+    filled.replace_graph(G1, people("dee"))
+    assert filled.quad_count() == 4
+    names = {str(r["n"]) for r in filled.select(f"SELECT ?n WHERE {{ ?s <{EX.name}> ?n }}")}
+    assert names == {"Dee", "Cy"}
+
+
+def test_replace_with_empty_graph_and_delete(filled: EmbeddedStore) -> None:
+    filled.replace_graph(G1, Graph())
+    assert filled.quad_count() == 2
+    filled.delete_graph(G2)
+    filled.delete_graph("http://example.org/graph/absent")
+    assert filled.quad_count() == 0 and filled.graphs() == []
+
+
+def test_replace_graph_is_atomic_for_concurrent_readers(tmp_store: EmbeddedStore) -> None:
+    size = 500
+    versions = [people(*(f"p{i}" for i in range(size)), tag=t) for t in ("old", "new")]
+    tmp_store.replace_graph(G1, versions[0])
+    seen: list[tuple[int, int]] = []
+    stop = threading.Event()
+    query = (
+        "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?tag) AS ?tags) "
+        f"WHERE {{ GRAPH <{G1}> {{ ?s <{EX.tag}> ?tag }} }}"
+    )
+
+    def read() -> None:
+        while not stop.is_set():
+            [row] = tmp_store.select(query)
+            seen.append((int(row["n"]), int(row["tags"])))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for i in range(20):
+            tmp_store.replace_graph(G1, versions[(i + 1) % 2])
+    finally:
+        stop.set()
+        reader.join()
+    assert len(seen) > 5
+    assert set(seen) == {(size, 1)}
+
+
+def test_terms_round_trip_exactly(tmp_store: EmbeddedStore) -> None:
+    tricky = ['quote " and \\ backslash', "line\nbreak\ttab\r", "\x01 control", "emoji \U0001f600"]
+    g = Graph()
+    for i, text in enumerate(tricky):
+        g.add((EX[f"s{i}"], EX.text, Literal(text)))
+    g.add((EX.n, EX.value, Literal(42)))
+    g.add((EX.n, EX.label, Literal("chat", lang="fr")))
+    tmp_store.replace_graph(G1, g)
+    assert isomorphic(tmp_store.construct("CONSTRUCT WHERE { ?s ?p ?o }"), g)
+
+
+def test_bindings_are_values_not_query_text(filled: EmbeddedStore) -> None:
+    rows = filled.select(f"SELECT ?name WHERE {{ ?who <{EX.name}> ?name }}", {"who": EX.ada})
+    assert [str(r["name"]) for r in rows] == ["Ada"]
+    hostile = Literal('"} } ; DROP ALL ; #')
+    assert filled.select(f"SELECT ?s WHERE {{ ?s <{EX.name}> ?n }}", {"n": hostile}) == []
+    assert filled.ask(f"ASK {{ ?s <{EX.tag}> ?t }}", {"t": Literal("y")})
+    assert not filled.ask(f"ASK {{ ?s <{EX.tag}> ?t }}", {"t": Literal("z")})
+    g = filled.construct(
+        f"CONSTRUCT {{ ?s <{EX.tag}> ?t }} WHERE {{ ?s <{EX.tag}> ?t }}", {"s": EX.cy}
+    )
+    assert set(g) == {(EX.cy, EX.tag, Literal("y"))}
+    assert filled.quad_count() == 6
+
+
+def test_update_with_bindings(filled: EmbeddedStore) -> None:
+    filled.update("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": EX.ada})
+    assert filled.quad_count() == 4
+    assert not filled.ask("ASK { ?s ?p ?o }", {"s": EX.ada})
+
+
+def test_select_ask_construct_check_the_query_form(filled: EmbeddedStore) -> None:
+    with pytest.raises(QuerySyntaxError):
+        filled.select("ASK { ?s ?p ?o }")
+    with pytest.raises(QuerySyntaxError):
+        filled.ask("SELECT * WHERE { ?s ?p ?o }")
+    with pytest.raises(QuerySyntaxError, match="1:"):
+        filled.select("SELECT ?s WHERE { ?s ?p }")
+
+
+@pytest.mark.parametrize("media", ["application/sparql-results+json", "text/csv"])
+def test_query_raw_select_formats(filled: EmbeddedStore, media: str) -> None:
+    q = f"SELECT ?name WHERE {{ ?s <{EX.name}> ?name }} ORDER BY ?name"
+    got_media, data = body(filled, q, media)
+    assert got_media == media
+    if media == "text/csv":
+        rows = list(csv.reader(io.StringIO(data.decode())))
+        assert rows == [["name"], ["Ada"], ["Bob"], ["Cy"]]
+    else:
+        bindings = json.loads(data)["results"]["bindings"]
+        assert [b["name"]["value"] for b in bindings] == ["Ada", "Bob", "Cy"]
+
+
+def test_query_raw_xml_tsv_and_ask(filled: EmbeddedStore) -> None:
+    _, xml = body(
+        filled, f"SELECT ?n WHERE {{ <{EX.cy}> <{EX.name}> ?n }}", "application/sparql-results+xml"
+    )
+    literals = ET.fromstring(xml).iter(f"{SPARQL_RESULTS}literal")
+    assert [e.text for e in literals] == ["Cy"]
+    _, tsv = body(
+        filled, f"SELECT ?n WHERE {{ <{EX.cy}> <{EX.name}> ?n }}", "text/tab-separated-values"
+    )
+    assert tsv.decode().splitlines() == ["?n", '"Cy"']
+    media, ask = body(filled, "ASK { ?s ?p 'Bob' }", "application/sparql-results+json")
+    assert media == "application/sparql-results+json" and json.loads(ask)["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    ("media", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_query_raw_construct_formats(filled: EmbeddedStore, media: str, rdflib_format: str) -> None:
+    got_media, data = body(filled, f"CONSTRUCT WHERE {{ ?s <{EX.tag}> ?t }}", media)
+    assert got_media == media
+    g = Graph().parse(data=data, format=rdflib_format)
+    assert set(g) == {
+        (EX[n], EX.tag, Literal(t)) for n, t in [("ada", "x"), ("bob", "x"), ("cy", "y")]
+    }
+
+
+def test_query_raw_falls_back_to_the_form_default(filled: EmbeddedStore) -> None:
+    assert body(filled, "SELECT * WHERE { ?s ?p ?o }", "text/turtle")[0] == (
+        "application/sparql-results+json"
+    )
+    assert body(filled, "CONSTRUCT WHERE { ?s ?p ?o }", "text/csv")[0] == "text/turtle"
+
+
+def test_query_raw_dataset_arguments(filled: EmbeddedStore) -> None:
+    q = f"SELECT ?n WHERE {{ ?s <{EX.name}> ?n }} ORDER BY ?n"
+    names = lambda data: [b["n"]["value"] for b in json.loads(data)["results"]["bindings"]]  # noqa: E731
+    json_type = "application/sparql-results+json"
+    assert names(body(filled, q, json_type)[1]) == ["Ada", "Bob", "Cy"]
+    assert names(body(filled, q, json_type, default_graph_uris=[G2])[1]) == ["Cy"]
+    from_query = f"SELECT ?n FROM <{G1}> WHERE {{ ?s <{EX.name}> ?n }} ORDER BY ?n"
+    assert names(body(filled, from_query, json_type)[1]) == ["Ada", "Bob"]
+    in_graph = f"SELECT ?n WHERE {{ GRAPH ?g {{ ?s <{EX.name}> ?n }} }} ORDER BY ?n"
+    assert names(body(filled, in_graph, json_type, named_graph_uris=[G1])[1]) == ["Ada", "Bob"]
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <http://example.org/x> <http://example.org/y> 1 }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "DROP ALL",
+        "CLEAR GRAPH <http://example.org/graph/one>",
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+    ],
+)
+def test_query_raw_refuses_updates(filled: EmbeddedStore, update: str) -> None:
+    with pytest.raises(QuerySyntaxError, match="Update is not allowed"):
+        filled.query_raw(update, "application/sparql-results+json")
+    assert filled.quad_count() == 6
+
+
+def test_query_raw_reports_parser_errors_and_refuses_service(filled: EmbeddedStore) -> None:
+    with pytest.raises(QuerySyntaxError, match="error at 1:"):
+        filled.query_raw("SELECT ?s WHERE { ?s ?p }", "text/csv")
+    with pytest.raises(QuerySyntaxError, match="SERVICE"):
+        filled.query_raw(
+            "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "text/csv"
+        )
+
+
+def many(store: EmbeddedStore, n: int) -> None:
+    g = Graph()
+    for i in range(n):
+        g.add((EX[f"item{i}"], EX.value, Literal(i)))
+    store.replace_graph(G1, g)
+
+
+def test_timeout_before_any_output(tmp_store: EmbeddedStore) -> None:
+    many(tmp_store, 2000)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d FILTER(STR(?b) < STR(?d)) }"
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        tmp_store.query_raw(slow, "text/csv", timeout_s=0.2)
+    assert time.monotonic() - started < 1.0
+
+
+def workers() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == "sparql-query"}
+
+
+def test_timeout_mid_stream_stops_the_worker(tmp_store: EmbeddedStore) -> None:
+    many(tmp_store, 2000)
+    before = workers()
+    result = tmp_store.query_raw(
+        "SELECT * WHERE { ?a ?p ?b . ?c ?q ?d }", "text/csv", timeout_s=0.5
+    )
+    assert workers() - before
+    with pytest.raises(QueryTimeout):
+        for _chunk in result.chunks:
+            time.sleep(0.01)
+    deadline = time.monotonic() + 5
+    while workers() - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not workers() - before
+
+
+def test_result_size_cap(tmp_path: Path) -> None:
+    store = EmbeddedStore(str(tmp_path / "s"), max_result_bytes=4096)
+    try:
+        many(store, 500)
+        with pytest.raises(StoreError, match="4096 bytes"):
+            store.query_raw("SELECT * WHERE { ?s ?p ?o }", "text/csv")
+        assert body(store, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", "text/csv")[1].count(b"\n") == 4
+    finally:
+        store.close()
+
+
+def test_dump_dataset_and_union(filled: EmbeddedStore) -> None:
+    ds = Dataset()
+    ds.parse(data=filled.dump("application/trig"), format="trig")
+    assert len(ds.graph(URIRef(G1))) == 4 and len(ds.graph(URIRef(G2))) == 2
+    union = Graph().parse(data=filled.dump("text/turtle"), format="turtle")
+    assert len(union) == 6
+    assert len(Graph().parse(data=filled.dump("application/ld+json"), format="json-ld")) == 6
+    nquads = filled.dump("application/n-quads").decode().splitlines()
+    assert len(nquads) == 6 and all(
+        line.endswith(f"<{G1}> .") or f"<{G2}>" in line for line in nquads
+    )
+
+
+def test_read_only_open_sees_data_and_refuses_writes(tmp_path: Path) -> None:
+    location = str(tmp_path / "s")
+    with pytest.raises(StoreError):
+        EmbeddedStore(str(tmp_path / "missing"), read_only=True)
+    writer = EmbeddedStore(location)
+    writer.replace_graph(G1, people("ada"))
+    writer.close()
+    reader = EmbeddedStore(location, read_only=True)
+    try:
+        assert reader.quad_count() == 2
+        assert reader.ask("ASK { ?s ?p 'Ada' }")
+        with pytest.raises(StoreError, match="read-only"):
+            reader.replace_graph(G1, Graph())
+        assert reader.quad_count() == 2
+    finally:
+        reader.close()
+    with pytest.raises(StoreError, match="closed"):
+        reader.quad_count()
