@@ -80,7 +80,11 @@ def _emit_json(data: object) -> None:
 
 
 @app.command()
-def ingest(ctx: typer.Context, paths: PathsArg) -> None:
+def ingest(
+    ctx: typer.Context,
+    paths: PathsArg,
+    workers: Annotated[int, typer.Option(min=1, help="Parser processes.")] = 1,
+) -> None:
     """Ingest .txt, .html and .jsonl articles (files or folders) into the store."""
     from kg.ingest import read_paths
     from kg.nlp import load_nlp
@@ -97,6 +101,7 @@ def ingest(ctx: typer.Context, paths: PathsArg) -> None:
                 store,
                 nlp,
                 on_article=lambda _origin: bar.update(),
+                workers=workers,
             )
         totals = summary(store)
     finally:

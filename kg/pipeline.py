@@ -64,12 +64,16 @@ def _batches(items: Iterable[RawArticle], size: int) -> Iterator[list[RawArticle
 
 
 def analyse(
-    raws: Iterable[RawArticle], nlp: Language, batch_size: int = BATCH_SIZE
+    raws: Iterable[RawArticle], nlp: Language, batch_size: int = BATCH_SIZE, workers: int = 1
 ) -> Iterator[Analysis]:
-    """Clean, parse (``nlp.pipe`` in batches) and extract attributions, in input order."""
-    for batch in _batches(raws, batch_size):
+    """Clean, parse (``nlp.pipe`` in batches, ``workers`` processes) and extract attributions.
+
+    Results come in input order; memory holds one batch at a time, whatever the input's length.
+    """
+    for batch in _batches(raws, batch_size * workers):
         articles = [clean(raw) for raw in batch]
-        docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
+        texts = [a.text for a in articles]
+        docs = nlp.pipe(texts, batch_size=batch_size, n_process=min(workers, len(texts)))
         for article, doc in zip(articles, docs, strict=True):
             yield Analysis(article, doc, extract(doc))
 
@@ -101,6 +105,7 @@ def ingest(
     store: Store,
     nlp: Language,
     on_article: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> IngestReport:
     """Ingest every readable article into ``store``; failures are collected, never fatal."""
     report = IngestReport()
@@ -114,7 +119,7 @@ def ingest(
             else:
                 yield item
 
-    for analysis in analyse(readable(), nlp):
+    for analysis in analyse(readable(), nlp, workers=workers):
         claims, contradictions = store_analysis(store, analysis)
         report.articles.append(analysis.article.id)
         report.claims += len(claims)
