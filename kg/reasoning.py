@@ -1,0 +1,220 @@
+"""Contradiction finding: owlrl plus the SPARQL rules, over one article's neighbourhood only.
+
+For an article, the store hands back its claims and every claim sharing a topic or speaker with
+them (``ontology/queries/neighbourhood.rq``). That small graph, plus the ontology, gets its OWL 2 RL
+closure (owlrl), then each rule in ``ontology/rules/*.rq`` runs over it. A rule is a SELECT that
+projects ``?a ?b`` (two claims) and optionally ``?target``, ``?reason`` and ``?confidence``; it
+runs with ``?article`` bound to the article's IRI, and only pairs involving one of the article's
+claims are kept (pair order and duplicates do not matter: ids are order-free).
+
+Every contradiction involving one of the article's claims lives in the article's inferred graph
+and nowhere else: reasoning first drops such contradictions (and any pointing at claims that no
+longer exist) from other articles' inferred graphs, then replaces its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+
+from owlrl import DeductiveClosure, OWLRL_Semantics
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from kg.graph import graph_iri, new_graph
+from kg.model import Contradiction
+from kg.queries import ONTOLOGY_FILE, Rule, query, rules
+from kg.store import Store
+from kg.vocab import (
+    CG,
+    INFERRED_GRAPH_PREFIX,
+    ONTOLOGY_GRAPH,
+    RDF,
+    SCHEMA,
+    XSD,
+    article_iri,
+    contradiction_id,
+    contradiction_iri,
+    inferred_graph_iri,
+    short_id,
+)
+
+__all__ = [
+    "contradiction_graph",
+    "find_contradictions",
+    "load_ontology",
+    "neighbourhood",
+    "reason_all",
+    "reason_article",
+    "remove_article",
+    "tbox",
+]
+
+
+@cache
+def _tbox() -> Graph:
+    return Graph().parse(ONTOLOGY_FILE, format="turtle")
+
+
+def tbox() -> Graph:
+    """A fresh copy of the ontology (the TBox plus its stance and kind individuals)."""
+    g = new_graph()
+    g += _tbox()
+    return g
+
+
+def load_ontology(store: Store) -> None:
+    """Write the ontology into its own named graph, so SPARQL users can read labels and axioms."""
+    store.replace_graph(str(ONTOLOGY_GRAPH), tbox())
+
+
+def neighbourhood(store: Store, article_id: str) -> Graph:
+    """The article's claims and the claims sharing a topic or speaker with them, with the TBox."""
+    g = tbox()
+    g += store.construct(query("neighbourhood"), {"article": article_iri(article_id)})
+    return g
+
+
+def _closure(g: Graph) -> Graph:
+    DeductiveClosure(
+        OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+    ).expand(g)
+    return g
+
+
+def _confidence(value: Identifier | None) -> float:
+    if value is None:
+        return 0.5
+    try:
+        return round(min(1.0, max(0.0, float(value.toPython()))), 3)
+    except (TypeError, ValueError):
+        return 0.5
+
+
+def _rank(c: Contradiction) -> tuple[float, str, str]:
+    return (-c.confidence, c.reason, c.target or "")
+
+
+def _apply(rule: Rule, closed: Graph, article: URIRef, focus: set[URIRef]) -> list[Contradiction]:
+    best: dict[tuple[str, str], Contradiction] = {}
+    for row in closed.query(rule.text, initBindings={"article": article}):
+        values = row.asdict()
+        a, b = sorted((str(values["a"]), str(values["b"])))
+        if a == b or (URIRef(a) not in focus and URIRef(b) not in focus):
+            continue
+        target = values.get("target")
+        reason = values.get("reason")
+        found = Contradiction(
+            id=contradiction_id(a, b, rule.name),
+            claims=(a, b),
+            rule=rule.name,
+            reason=str(reason) if reason is not None else f"{rule.name}: {rule.description}",
+            confidence=_confidence(values.get("confidence")),
+            target=str(target) if target is not None else None,
+        )
+        held = best.get((a, b))
+        if held is None or _rank(found) < _rank(held):
+            best[(a, b)] = found
+    return list(best.values())
+
+
+def find_contradictions(g: Graph, article_id: str, focus: Iterable[str]) -> list[Contradiction]:
+    """Close ``g`` under OWL 2 RL, run every rule, keep pairs involving a ``focus`` claim.
+
+    Rules see ``?article`` bound to the article's IRI, so they can start from its claims.
+    """
+    wanted = {URIRef(str(c)) for c in focus}
+    closed = _closure(g)
+    article = article_iri(article_id)
+    found = [c for rule in rules() for c in _apply(rule, closed, article, wanted)]
+    return sorted(found, key=lambda c: (-c.confidence, c.id))
+
+
+def contradiction_graph(contradictions: Iterable[Contradiction]) -> Graph:
+    """Contradictions as RDF: one ``cg:Contradiction`` node each, ``cg:contradicts`` both ways."""
+    g = new_graph()
+    for c in contradictions:
+        a, b = (URIRef(x) for x in c.claims)
+        node = contradiction_iri(a, b, c.rule)
+        g.add((node, RDF.type, CG.Contradiction))
+        g.add((node, SCHEMA.identifier, Literal(c.id)))
+        g.add((node, CG.claimA, a))
+        g.add((node, CG.claimB, b))
+        g.add((node, CG.rule, Literal(c.rule)))
+        g.add((node, CG.reason, Literal(c.reason)))
+        g.add((node, CG.confidence, Literal(Decimal(str(c.confidence)), datatype=XSD.decimal)))
+        if c.target:
+            g.add((node, CG.sharedTarget, URIRef(c.target)))
+        g.add((a, CG.contradicts, b))
+        g.add((b, CG.contradicts, a))
+    return g
+
+
+def _without(g: Graph, dropped: set[Identifier]) -> Graph:
+    """``g`` minus the dropped contradictions, ``cg:contradicts`` rebuilt from the rest."""
+    kept = new_graph()
+    for s, p, o in g:
+        if s not in dropped and p != CG.contradicts:
+            kept.add((s, p, o))
+    for node in kept.subjects(RDF.type, CG.Contradiction):
+        a, b = kept.value(node, CG.claimA), kept.value(node, CG.claimB)
+        if a is not None and b is not None:
+            kept.add((a, CG.contradicts, b))
+            kept.add((b, CG.contradicts, a))
+    return kept
+
+
+def _prune(store: Store, article_id: str | None, keep_graph: str | None) -> None:
+    """Drop stale contradictions (and, given an article, those involving its claims)."""
+    doomed: dict[str, set[Identifier]] = defaultdict(set)
+    rows = store.select(query("stale-contradictions"))
+    if article_id is not None:
+        rows += store.select(
+            query("contradictions-involving"), {"article": article_iri(article_id)}
+        )
+    for row in rows:
+        graph = str(row["g"])
+        if graph.startswith(INFERRED_GRAPH_PREFIX) and graph != keep_graph:
+            doomed[graph].add(row["x"])
+    for graph, nodes in sorted(doomed.items()):
+        current = store.construct(query("graph-triples"), {"g": URIRef(graph)})
+        rest = _without(current, nodes)
+        if len(rest):
+            store.replace_graph(graph, rest)
+        else:
+            store.delete_graph(graph)
+
+
+def reason_article(store: Store, article_id: str) -> list[Contradiction]:
+    """Find the contradictions involving the article's claims and store them in its inferred graph.
+
+    Returns them most confident first. Re-running on an unchanged store writes the same triples.
+    """
+    own = str(inferred_graph_iri(article_id))
+    rows = store.select(query("article-claims"), {"article": article_iri(article_id)})
+    mine = {str(row["claim"]) for row in rows}
+    found = find_contradictions(neighbourhood(store, article_id), article_id, mine) if mine else []
+    _prune(store, article_id, own)
+    if found:
+        store.replace_graph(own, contradiction_graph(found))
+    else:
+        store.delete_graph(own)
+    return found
+
+
+def reason_all(store: Store) -> list[Contradiction]:
+    """Reason about every stored article in turn (slow on big stores: one closure per article)."""
+    found: dict[str, Contradiction] = {}
+    for row in store.select(query("article-ids")):
+        for c in reason_article(store, short_id(row["article"])):
+            found[c.id] = c
+    return sorted(found.values(), key=lambda c: (-c.confidence, c.id))
+
+
+def remove_article(store: Store, article_id: str) -> None:
+    """Delete an article's graphs and every contradiction that pointed at its claims."""
+    store.delete_graph(str(graph_iri(article_id)))
+    store.delete_graph(str(inferred_graph_iri(article_id)))
+    _prune(store, None, None)
