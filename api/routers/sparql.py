@@ -1,0 +1,296 @@
+"""The SPARQL 1.1 Protocol endpoint (query only): GET and POST ``/sparql``.
+
+Errors are plain text, as most SPARQL clients show the body as is. Updates are refused whatever
+way they arrive; the store itself also refuses them, so nothing can change through this route.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, VOID
+
+from api.deps import SettingsDep, StoreDep
+from api.negotiation import negotiate
+from api.problems import problems
+from kg.store import QuerySyntaxError, QueryTimeout, RawResult, Store, StoreError
+
+router = APIRouter(tags=["sparql"])
+log = logging.getLogger(__name__)
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+RESULT_TYPES = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+]
+GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
+RESULT_ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+}
+GRAPH_ALIASES = {
+    "application/json": "application/ld+json",
+    "application/x-json+ld": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+    "application/turtle": "text/turtle",
+    "application/x-turtle": "text/turtle",
+}
+FORMAT_NAMES = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv", None),
+    "tsv": ("text/tab-separated-values", None),
+    "turtle": (None, "text/turtle"),
+    "ttl": (None, "text/turtle"),
+    "nt": (None, "application/n-triples"),
+    "ntriples": (None, "application/n-triples"),
+    "jsonld": (None, "application/ld+json"),
+    "rdfxml": (None, "application/rdf+xml"),
+}
+SD_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+RESULT_FORMAT_IRIS = [
+    FORMATS.SPARQL_Results_JSON,
+    FORMATS.SPARQL_Results_XML,
+    FORMATS.SPARQL_Results_CSV,
+    FORMATS.SPARQL_Results_TSV,
+    FORMATS.Turtle,
+    FORMATS["N-Triples"],
+    FORMATS["JSON-LD"],
+    FORMATS.RDF_XML,
+]
+UNION_NOTE = (
+    "The default graph is the union of all named graphs: one graph per article, one graph of "
+    "inferred contradictions per article, and the ontology."
+)
+FORM_WORD = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.IGNORECASE)
+IRI_OR_COMMENT = re.compile(r"<[^<>\"{}|^`\\\s]*>|#[^\n\r]*")
+FORM_TYPE = "application/x-www-form-urlencoded"
+HEAD_BYTES = 256 << 10
+TEXT = {"text/plain": {"schema": {"type": "string"}}}
+RESPONSES: dict[int | str, dict] = {
+    200: {
+        "description": "The results, or a graph for CONSTRUCT and DESCRIBE, as negotiated.",
+        "content": {media: {} for media in RESULT_TYPES + GRAPH_TYPES},
+    },
+    400: {"description": "The query does not parse or the request is malformed.", "content": TEXT},
+    403: {"description": "SPARQL Update is refused: the endpoint is read-only.", "content": TEXT},
+    406: {"description": "No offered format is acceptable.", "content": TEXT},
+    503: {"description": "The query ran past the time limit.", "content": TEXT},
+}
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword after the prologue."""
+    found = FORM_WORD.search(IRI_OR_COMMENT.sub(" ", text))
+    return found.group(1).upper() if found else "SELECT"
+
+
+def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+def _choose(form: str, fmt: str | None, accept: str | None) -> str | Response:
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    offered, aliases = (GRAPH_TYPES, GRAPH_ALIASES) if graph else (RESULT_TYPES, RESULT_ALIASES)
+    if fmt:
+        named = FORMAT_NAMES.get(fmt.lower(), (fmt, fmt))[graph]
+        if named not in offered:
+            return _plain(400, f"format {fmt!r} does not apply to {form}; use one of {offered}")
+        return named
+    chosen = negotiate(accept, offered, aliases)
+    if chosen is None:
+        return _plain(406, f"cannot answer a {form} query as {accept}; offered: {offered}")
+    return chosen
+
+
+def _stream(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    try:
+        yield from chunks
+    except (QueryTimeout, StoreError) as exc:
+        log.warning("SPARQL result stream cut short: %s", exc)
+        raise
+
+
+def _run(
+    store: Store,
+    text: str,
+    media: str,
+    graphs: tuple[list[str], list[str]],
+    timeout_s: float,
+) -> tuple[RawResult, list[bytes], Iterator[bytes] | None]:
+    """Run the query and read up to ``HEAD_BYTES`` of its output on the same worker thread.
+
+    A result that fits is sent whole (no stream: one thread hop per request instead of one per
+    chunk); a longer one comes back with the iterator of the rest, to stream.
+    """
+    result = store.query_raw(text, media, *graphs, timeout_s)
+    head, size = [], 0
+    for chunk in result.chunks:
+        head.append(chunk)
+        size += len(chunk)
+        if size >= HEAD_BYTES:
+            return result, head, result.chunks
+    return result, head, None
+
+
+async def _answer(
+    request: Request,
+    store: Store,
+    timeout_s: float,
+    queries: Sequence[str],
+    graphs: tuple[list[str], list[str]],
+    fmt: str | None,
+) -> Response:
+    if len(queries) != 1:
+        return _plain(400, f"expected exactly one 'query' parameter, got {len(queries)}")
+    text = queries[0]
+    form = query_form(text)
+    media = _choose(form, fmt, request.headers.get("accept"))
+    if isinstance(media, Response):
+        return media
+    try:
+        result, head, rest = await run_in_threadpool(_run, store, text, media, graphs, timeout_s)
+    except QuerySyntaxError as exc:
+        return _plain(400, str(exc))
+    except QueryTimeout as exc:
+        return _plain(503, f"{exc} ({timeout_s:g} s)", {"Retry-After": "10"})
+    except ValueError as exc:
+        return _plain(400, str(exc))
+    except StoreError as exc:
+        return _plain(500, str(exc))
+    headers = {"Vary": "Accept"}
+    if rest is None:
+        return Response(b"".join(head), media_type=result.media_type, headers=headers)
+    chunks = _stream(itertools.chain(head, rest))
+    return StreamingResponse(chunks, media_type=result.media_type, headers=headers)
+
+
+def service_description(store: Store, endpoint: str) -> Graph:
+    """The SPARQL service description of this endpoint (sd: vocabulary)."""
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("dcterms", DCTERMS)
+    g.bind("void", VOID)
+    service, dataset, default = URIRef(endpoint), BNode(), BNode()
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, service))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for iri in RESULT_FORMAT_IRIS:
+        g.add((service, SD.resultFormat, iri))
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, DCTERMS.description, Literal(UNION_NOTE, lang="en")))
+    g.add((default, VOID.triples, Literal(store.quad_count())))
+    for name in store.graphs():
+        named = BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(name)))
+    return g
+
+
+async def _describe(request: Request, store: Store) -> Response:
+    accept = request.headers.get("accept")
+    media = negotiate(accept, GRAPH_TYPES, GRAPH_ALIASES) or "text/turtle"
+    endpoint = str(request.url.replace(query=""))
+    graph = await run_in_threadpool(service_description, store, endpoint)
+    body = graph.serialize(format=SD_FORMATS[media], encoding="utf-8")
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+
+def _refuse_update() -> Response:
+    return _plain(403, "SPARQL Update is not allowed: this endpoint is read-only")
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL 1.1 query (GET); without a query, the service description",
+    response_class=Response,
+    responses=RESPONSES,
+)
+async def sparql_get(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    query: Annotated[list[str] | None, Query(description="The SPARQL query.")] = None,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    update: Annotated[list[str] | None, Query(include_in_schema=False)] = None,
+    format: Annotated[str | None, Query(description="json, xml, csv, tsv, turtle, ...")] = None,
+) -> Response:
+    if update:
+        return _refuse_update()
+    if not query:
+        return await _describe(request, store)
+    graphs = (default_graph_uri or [], named_graph_uri or [])
+    return await _answer(request, store, settings.query_timeout_s, query, graphs, format)
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL 1.1 query (POST form-encoded or application/sparql-query)",
+    response_class=Response,
+    responses={
+        **RESPONSES,
+        **problems(413),
+        415: {"description": "The body is neither a form nor a query.", "content": TEXT},
+    },
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                FORM_TYPE: {"schema": {"type": "object", "properties": {"query": {}}}},
+                "application/sparql-query": {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    url = request.query_params
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    defaults, named = url.getlist("default-graph-uri"), url.getlist("named-graph-uri")
+    if ctype == FORM_TYPE:
+        form = await request.form()
+        if form.getlist("update") or url.getlist("update"):
+            return _refuse_update()
+        queries = [str(q) for q in form.getlist("query")] + url.getlist("query")
+        defaults += [str(g) for g in form.getlist("default-graph-uri")]
+        named += [str(g) for g in form.getlist("named-graph-uri")]
+    elif ctype == "application/sparql-query":
+        try:
+            queries = [(await request.body()).decode("utf-8")]
+        except UnicodeDecodeError:
+            return _plain(400, "the query is not valid UTF-8")
+    elif ctype == "application/sparql-update":
+        return _refuse_update()
+    else:
+        return _plain(
+            415, f"unsupported media type {ctype!r}: use {FORM_TYPE} or application/sparql-query"
+        )
+    timeout = settings.query_timeout_s
+    return await _answer(request, store, timeout, queries, (defaults, named), url.get("format"))
+
+
+@router.api_route("/sparql", methods=["PUT", "PATCH", "DELETE"], include_in_schema=False)
+def sparql_other() -> Response:
+    return _plain(405, "use GET or POST", {"Allow": "GET, POST"})
