@@ -9,9 +9,11 @@ concatenated into query text.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 from rdflib import Graph
 from rdflib.term import Identifier, Variable
@@ -88,7 +90,21 @@ class Store(Protocol):
 
 
 def open_store(location: str, read_only: bool = False) -> Store:
-    """Open the store at ``location``: a directory path for the embedded store."""
+    """Open the store at ``location``: a directory for the embedded store, or the http(s) base URL
+    of a SPARQL 1.1 server (``kg.store.remote.RemoteStore``, e.g. ``http://127.0.0.1:7878`` for
+    ``oxigraph serve``). From a URL the endpoints are ``<url>/query``, ``<url>/update`` and
+    ``<url>/store`` (Graph Store Protocol); ``CLAIMGRAPH_QUERY_URL``, ``CLAIMGRAPH_UPDATE_URL``
+    and ``CLAIMGRAPH_STORE_URL`` override each one."""
+    if urlsplit(location).scheme.lower() in ("http", "https"):
+        from kg.store.remote import RemoteStore
+
+        return RemoteStore(
+            location,
+            query_url=os.environ.get("CLAIMGRAPH_QUERY_URL"),
+            update_url=os.environ.get("CLAIMGRAPH_UPDATE_URL"),
+            store_url=os.environ.get("CLAIMGRAPH_STORE_URL"),
+            read_only=read_only,
+        )
     from kg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(location, read_only=read_only)

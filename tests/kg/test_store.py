@@ -1,4 +1,6 @@
-"""The embedded store against the Store contract, on a real on-disk pyoxigraph database."""
+"""The Store contract, run against both implementations: the embedded store (an on-disk pyoxigraph
+database) and the remote store (a real ``oxigraph serve`` on 127.0.0.1). Tests at the end that take
+``tmp_store`` are embedded-only."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ from rdflib.compare import isomorphic
 
 from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
 from kg.store.embedded import EmbeddedStore
+from kg.store.remote import RemoteStore
 
 EX = Namespace("http://example.org/")
 G1, G2 = "http://example.org/graph/one", "http://example.org/graph/two"
@@ -35,23 +39,60 @@ def body(store: Store, query: str, media_type: str, **kwargs) -> tuple[str, byte
     return result.media_type, b"".join(result.chunks)
 
 
+MakeStore = Callable[..., Store]
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def kind(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def filled(tmp_store: EmbeddedStore) -> EmbeddedStore:
-    tmp_store.replace_graph(G1, people("ada", "bob"))
-    tmp_store.replace_graph(G2, people("cy", tag="y"))
-    return tmp_store
+def location(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A store directory, or the base URL of an emptied ``oxigraph serve``."""
+    if kind == "embedded":
+        return str(tmp_path / "store")
+    return request.getfixturevalue("oxigraph_server")
 
 
-def test_is_a_store_and_opens_through_open_store(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "s"))
+@pytest.fixture
+def make_store(kind: str, location: str) -> Iterator[MakeStore]:
+    """Open stores of this ``kind`` with extra options (closed after the test)."""
+    opened: list[Store] = []
+
+    def make(**options) -> Store:
+        cls = EmbeddedStore if kind == "embedded" else RemoteStore
+        opened.append(cls(location, **options))
+        return opened[-1]
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(make_store: MakeStore) -> Store:
+    return make_store()
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    store.replace_graph(G1, people("ada", "bob"))
+    store.replace_graph(G2, people("cy", tag="y"))
+    return store
+
+
+def test_is_a_store_and_opens_through_open_store(kind: str, location: str) -> None:
+    store = open_store(location)
     try:
         assert isinstance(store, Store)
+        assert isinstance(store, EmbeddedStore if kind == "embedded" else RemoteStore)
         assert store.quad_count() == 0 and store.graphs() == []
     finally:
         store.close()
 
 
-def test_replace_graph_replaces_only_that_graph(filled: EmbeddedStore) -> None:
+def test_replace_graph_replaces_only_that_graph(filled: Store) -> None:
     assert filled.quad_count() == 6
     assert filled.graphs() == [G1, G2]
     filled.replace_graph(G1, people("dee"))
@@ -60,7 +101,7 @@ def test_replace_graph_replaces_only_that_graph(filled: EmbeddedStore) -> None:
     assert names == {"Dee", "Cy"}
 
 
-def test_replace_with_empty_graph_and_delete(filled: EmbeddedStore) -> None:
+def test_replace_with_empty_graph_and_delete(filled: Store) -> None:
     filled.replace_graph(G1, Graph())
     assert filled.quad_count() == 2
     filled.delete_graph(G2)
@@ -68,10 +109,10 @@ def test_replace_with_empty_graph_and_delete(filled: EmbeddedStore) -> None:
     assert filled.quad_count() == 0 and filled.graphs() == []
 
 
-def test_replace_graph_is_atomic_for_concurrent_readers(tmp_store: EmbeddedStore) -> None:
+def test_replace_graph_is_atomic_for_concurrent_readers(store: Store) -> None:
     size = 500
     versions = [people(*(f"p{i}" for i in range(size)), tag=t) for t in ("old", "new")]
-    tmp_store.replace_graph(G1, versions[0])
+    store.replace_graph(G1, versions[0])
     seen: list[tuple[int, int]] = []
     stop = threading.Event()
     query = (
@@ -81,14 +122,14 @@ def test_replace_graph_is_atomic_for_concurrent_readers(tmp_store: EmbeddedStore
 
     def read() -> None:
         while not stop.is_set():
-            [row] = tmp_store.select(query)
+            [row] = store.select(query)
             seen.append((int(row["n"]), int(row["tags"])))
 
     reader = threading.Thread(target=read)
     reader.start()
     try:
         for i in range(20):
-            tmp_store.replace_graph(G1, versions[(i + 1) % 2])
+            store.replace_graph(G1, versions[(i + 1) % 2])
     finally:
         stop.set()
         reader.join()
@@ -96,18 +137,18 @@ def test_replace_graph_is_atomic_for_concurrent_readers(tmp_store: EmbeddedStore
     assert set(seen) == {(size, 1)}
 
 
-def test_terms_round_trip_exactly(tmp_store: EmbeddedStore) -> None:
+def test_terms_round_trip_exactly(store: Store) -> None:
     tricky = ['quote " and \\ backslash', "line\nbreak\ttab\r", "\x01 control", "emoji \U0001f600"]
     g = Graph()
     for i, text in enumerate(tricky):
         g.add((EX[f"s{i}"], EX.text, Literal(text)))
     g.add((EX.n, EX.value, Literal(42)))
     g.add((EX.n, EX.label, Literal("chat", lang="fr")))
-    tmp_store.replace_graph(G1, g)
-    assert isomorphic(tmp_store.construct("CONSTRUCT WHERE { ?s ?p ?o }"), g)
+    store.replace_graph(G1, g)
+    assert isomorphic(store.construct("CONSTRUCT WHERE { ?s ?p ?o }"), g)
 
 
-def test_bindings_are_values_not_query_text(filled: EmbeddedStore) -> None:
+def test_bindings_are_values_not_query_text(filled: Store) -> None:
     rows = filled.select(f"SELECT ?name WHERE {{ ?who <{EX.name}> ?name }}", {"who": EX.ada})
     assert [str(r["name"]) for r in rows] == ["Ada"]
     hostile = Literal('"} } ; DROP ALL ; #')
@@ -121,13 +162,13 @@ def test_bindings_are_values_not_query_text(filled: EmbeddedStore) -> None:
     assert filled.quad_count() == 6
 
 
-def test_update_with_bindings(filled: EmbeddedStore) -> None:
+def test_update_with_bindings(filled: Store) -> None:
     filled.update("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": EX.ada})
     assert filled.quad_count() == 4
     assert not filled.ask("ASK { ?s ?p ?o }", {"s": EX.ada})
 
 
-def test_select_ask_construct_check_the_query_form(filled: EmbeddedStore) -> None:
+def test_select_ask_construct_check_the_query_form(filled: Store) -> None:
     with pytest.raises(QuerySyntaxError):
         filled.select("ASK { ?s ?p ?o }")
     with pytest.raises(QuerySyntaxError):
@@ -137,7 +178,7 @@ def test_select_ask_construct_check_the_query_form(filled: EmbeddedStore) -> Non
 
 
 @pytest.mark.parametrize("media", ["application/sparql-results+json", "text/csv"])
-def test_query_raw_select_formats(filled: EmbeddedStore, media: str) -> None:
+def test_query_raw_select_formats(filled: Store, media: str) -> None:
     q = f"SELECT ?name WHERE {{ ?s <{EX.name}> ?name }} ORDER BY ?name"
     got_media, data = body(filled, q, media)
     assert got_media == media
@@ -149,7 +190,7 @@ def test_query_raw_select_formats(filled: EmbeddedStore, media: str) -> None:
         assert [b["name"]["value"] for b in bindings] == ["Ada", "Bob", "Cy"]
 
 
-def test_query_raw_xml_tsv_and_ask(filled: EmbeddedStore) -> None:
+def test_query_raw_xml_tsv_and_ask(filled: Store) -> None:
     _, xml = body(
         filled, f"SELECT ?n WHERE {{ <{EX.cy}> <{EX.name}> ?n }}", "application/sparql-results+xml"
     )
@@ -172,7 +213,7 @@ def test_query_raw_xml_tsv_and_ask(filled: EmbeddedStore) -> None:
         ("application/rdf+xml", "xml"),
     ],
 )
-def test_query_raw_construct_formats(filled: EmbeddedStore, media: str, rdflib_format: str) -> None:
+def test_query_raw_construct_formats(filled: Store, media: str, rdflib_format: str) -> None:
     got_media, data = body(filled, f"CONSTRUCT WHERE {{ ?s <{EX.tag}> ?t }}", media)
     assert got_media == media
     g = Graph().parse(data=data, format=rdflib_format)
@@ -181,14 +222,14 @@ def test_query_raw_construct_formats(filled: EmbeddedStore, media: str, rdflib_f
     }
 
 
-def test_query_raw_falls_back_to_the_form_default(filled: EmbeddedStore) -> None:
+def test_query_raw_falls_back_to_the_form_default(filled: Store) -> None:
     assert body(filled, "SELECT * WHERE { ?s ?p ?o }", "text/turtle")[0] == (
         "application/sparql-results+json"
     )
     assert body(filled, "CONSTRUCT WHERE { ?s ?p ?o }", "text/csv")[0] == "text/turtle"
 
 
-def test_query_raw_dataset_arguments(filled: EmbeddedStore) -> None:
+def test_query_raw_dataset_arguments(filled: Store) -> None:
     q = f"SELECT ?n WHERE {{ ?s <{EX.name}> ?n }} ORDER BY ?n"
     names = lambda data: [b["n"]["value"] for b in json.loads(data)["results"]["bindings"]]  # noqa: E731
     json_type = "application/sparql-results+json"
@@ -210,13 +251,13 @@ def test_query_raw_dataset_arguments(filled: EmbeddedStore) -> None:
         "LOAD <http://127.0.0.1:9/data.ttl>",
     ],
 )
-def test_query_raw_refuses_updates(filled: EmbeddedStore, update: str) -> None:
+def test_query_raw_refuses_updates(filled: Store, update: str) -> None:
     with pytest.raises(QuerySyntaxError, match="Update is not allowed"):
         filled.query_raw(update, "application/sparql-results+json")
     assert filled.quad_count() == 6
 
 
-def test_query_raw_reports_parser_errors_and_refuses_service(filled: EmbeddedStore) -> None:
+def test_query_raw_reports_parser_errors_and_refuses_service(filled: Store) -> None:
     with pytest.raises(QuerySyntaxError, match="error at 1:"):
         filled.query_raw("SELECT ?s WHERE { ?s ?p }", "text/csv")
     with pytest.raises(QuerySyntaxError, match="SERVICE"):
@@ -225,19 +266,19 @@ def test_query_raw_reports_parser_errors_and_refuses_service(filled: EmbeddedSto
         )
 
 
-def many(store: EmbeddedStore, n: int) -> None:
+def many(store: Store, n: int) -> None:
     g = Graph()
     for i in range(n):
         g.add((EX[f"item{i}"], EX.value, Literal(i)))
     store.replace_graph(G1, g)
 
 
-def test_timeout_before_any_output(tmp_store: EmbeddedStore) -> None:
-    many(tmp_store, 2000)
+def test_timeout_before_any_output(store: Store) -> None:
+    many(store, 2000)
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d FILTER(STR(?b) < STR(?d)) }"
     started = time.monotonic()
     with pytest.raises(QueryTimeout):
-        tmp_store.query_raw(slow, "text/csv", timeout_s=0.2)
+        store.query_raw(slow, "text/csv", timeout_s=0.2)
     assert time.monotonic() - started < 1.0
 
 
@@ -245,7 +286,19 @@ def workers() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if t.name == "sparql-query"}
 
 
+def test_timeout_mid_stream_ends_the_stream(store: Store) -> None:
+    many(store, 2000)
+    result = store.query_raw("SELECT * WHERE { ?a ?p ?b . ?c ?q ?d }", "text/csv", timeout_s=0.5)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        for _chunk in result.chunks:
+            time.sleep(0.002)
+    assert time.monotonic() - started < 3.0
+    assert store.quad_count() == 2000
+
+
 def test_timeout_mid_stream_stops_the_worker(tmp_store: EmbeddedStore) -> None:
+    """Embedded only: the query's worker thread ends."""
     many(tmp_store, 2000)
     before = workers()
     result = tmp_store.query_raw(
@@ -261,18 +314,15 @@ def test_timeout_mid_stream_stops_the_worker(tmp_store: EmbeddedStore) -> None:
     assert not workers() - before
 
 
-def test_result_size_cap(tmp_path: Path) -> None:
-    store = EmbeddedStore(str(tmp_path / "s"), max_result_bytes=4096)
-    try:
-        many(store, 500)
-        with pytest.raises(StoreError, match="4096 bytes"):
-            store.query_raw("SELECT * WHERE { ?s ?p ?o }", "text/csv")
-        assert body(store, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", "text/csv")[1].count(b"\n") == 4
-    finally:
-        store.close()
+def test_result_size_cap(make_store: MakeStore) -> None:
+    store = make_store(max_result_bytes=4096)
+    many(store, 500)
+    with pytest.raises(StoreError, match="4096 bytes"):
+        store.query_raw("SELECT * WHERE { ?s ?p ?o }", "text/csv")
+    assert body(store, "SELECT * WHERE { ?s ?p ?o } LIMIT 3", "text/csv")[1].count(b"\n") == 4
 
 
-def test_dump_dataset_and_union(filled: EmbeddedStore) -> None:
+def test_dump_dataset_and_union(filled: Store) -> None:
     ds = Dataset()
     ds.parse(data=filled.dump("application/trig"), format="trig")
     assert len(ds.graph(URIRef(G1))) == 4 and len(ds.graph(URIRef(G2))) == 2
@@ -286,6 +336,7 @@ def test_dump_dataset_and_union(filled: EmbeddedStore) -> None:
 
 
 def test_read_only_open_sees_data_and_refuses_writes(tmp_path: Path) -> None:
+    """Embedded only: a read-only open of a directory."""
     location = str(tmp_path / "s")
     with pytest.raises(StoreError):
         EmbeddedStore(str(tmp_path / "missing"), read_only=True)
