@@ -184,6 +184,21 @@ def clean(raw: RawArticle) -> Article:
     return clean_with_report(raw)[0]
 
 
+HEADLINE_MAX_WORDS = 30
+
+
+def headline(article: Article) -> str | None:
+    """The title the source gave, else the first cleaned line when it reads like a headline
+    (short, and not ending like a sentence) — plain-text scrapes usually start with one."""
+    if article.source.title:
+        return article.source.title
+    first = article.text.lstrip().split("\n", 1)[0].strip()
+    words = _WORD.findall(first)
+    if not words or len(words) > HEADLINE_MAX_WORDS or _SENTENCE_END.search(first):
+        return None
+    return first
+
+
 def clean_with_report(raw: RawArticle) -> tuple[Article, list[Removal]]:
     """``clean`` plus every removed paragraph (raw offsets) and the rule that removed it."""
     paras = _paragraphs(raw.raw)

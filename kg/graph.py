@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 
+from kg.clean import headline
 from kg.model import Article, Claim, Speaker
 from kg.vocab import (
     CG,
@@ -86,8 +87,8 @@ def _add_article(g: Graph, article: Article) -> URIRef:
     g.add((node, CG.rawText, Literal(article.raw)))
     if src.url:
         g.add((node, SCHEMA.url, Literal(src.url, datatype=XSD.anyURI)))
-    if src.title:
-        g.add((node, SCHEMA.headline, Literal(src.title)))
+    if title := headline(article):
+        g.add((node, SCHEMA.headline, Literal(title)))
     if src.published:
         g.add((node, SCHEMA.datePublished, _date(src.published)))
     if src.outlet:

@@ -11,6 +11,7 @@ from kg.clean import (
     clean,
     clean_with_report,
     has_no_letters,
+    headline,
     is_boilerplate,
     is_server_error,
     normalize,
@@ -312,3 +313,12 @@ def test_polnear_articles_are_not_damaged() -> None:
 
 def test_normalize_folds_typography() -> None:
     assert normalize("  \u201cIt\u2019s  DONE\u201d \u2014 ok ") == '"it\'s done" - ok'
+
+
+def test_headline_is_the_first_short_line_unless_the_source_named_one() -> None:
+    text = "Council delays vote on harbor plan\n\nThe council voted on Tuesday to wait a month."
+    assert headline(clean(RawArticle(text, "t.txt"))) == "Council delays vote on harbor plan"
+    titled = RawArticle(text, "t.html", title="Harbor plan on hold")
+    assert headline(clean(titled)) == "Harbor plan on hold"
+    prose = "The council voted on Tuesday to wait a month.\n\nMore later."
+    assert headline(clean(RawArticle(prose, "p.txt"))) is None
