@@ -1,7 +1,15 @@
 """Cue lexicon: how likely a word, in a given complement frame, introduces an attribution.
 
 The lexicon (``kg/data/cues.json``) is mined from PolNeAR train by ``scripts/mine_cues.py``:
-for every ``lemma|POS`` key and frame it stores ``[times a cue, times seen]``.
+
+* ``cues``: for every ``lemma|POS`` key and frame, ``[times a cue, times seen]``;
+* ``roles``: for every cue key, ``[cues with a subject, subject inside the content, cues with a
+  direct object, object outside the content]`` -- raising verbs ("X seems to ...") put their
+  subject in the content, addressee verbs ("told reporters") keep their object out of it;
+* ``preps``: for every preposition under a cue, ``[times its object is content, times seen]``
+  ("accused of X" is content, "said on Tuesday" is not);
+* ``agents``: for common nouns heading a source, ``[times a source head, times seen]``
+  ("officials", "poll"), to tell who can speak from what is spoken about.
 """
 
 from __future__ import annotations
@@ -13,9 +21,9 @@ from pathlib import Path
 from spacy.tokens import Token
 
 CUES_PATH = Path(__file__).resolve().parent / "data" / "cues.json"
-CONTENT_DEPS = ("ccomp", "xcomp", "dobj")
 CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
 SMOOTHING = 2.0
+TIME_ENTS = frozenset({"DATE", "TIME"})
 
 
 def pos_group(token: Token) -> str:
@@ -31,18 +39,33 @@ def key(token: Token) -> str:
     return f"{token.lemma_.lower()}|{pos_group(token)}"
 
 
+def prep_objects(token: Token) -> list[tuple[Token, Token]]:
+    """``(preposition, object)`` pairs under ``token``, skipping time phrases ("on Monday")."""
+    out = []
+    for prep in token.children:
+        if prep.dep_ != "prep":
+            continue
+        for obj in prep.children:
+            if obj.dep_ in ("pobj", "pcomp") and obj.ent_type_ not in TIME_ENTS:
+                out.append((prep, obj))
+                break
+    return out
+
+
 def frame(token: Token) -> str:
-    """Which complement a potential cue takes: the dependency that would hold its content."""
+    """Which complement a potential cue takes: the dependency that would hold its content.
+
+    ``inverted`` is a cue hanging off the clause it reports (``..., he told reporters``).
+    """
     deps = {c.dep_ for c in token.children}
     if deps & CLAUSE_DEPS:
         return "ccomp"
+    if token.dep_ == "parataxis" and token.head.i != token.i:
+        return "inverted"
     for dep in ("xcomp", "dobj", "acl"):
         if dep in deps:
             return dep
-    if any(
-        c.dep_ == "prep" and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
-        for c in token.children
-    ):
+    if prep_objects(token):
         return "prep"
     if any(c.text == ":" for c in token.rights):
         return "colon"
@@ -52,7 +75,8 @@ def frame(token: Token) -> str:
 class Lexicon:
     """Mined counts turned into smoothed per-frame probabilities (precomputed once)."""
 
-    def __init__(self, counts: dict[str, dict[str, list[int]]]) -> None:
+    def __init__(self, data: dict) -> None:
+        counts: dict[str, dict[str, list[int]]] = data["cues"]
         self.probs: dict[str, dict[str, float]] = {}
         self.prior: dict[str, float] = {}
         for k, entry in counts.items():
@@ -64,6 +88,9 @@ class Lexicon:
                 f: (c + SMOOTHING * prior) / (n + SMOOTHING) for f, (c, n) in entry.items()
             }
         self.best = {k: max([*v.values(), self.prior[k]]) for k, v in self.probs.items()}
+        self.roles: dict[str, list[int]] = data.get("roles", {})
+        self.preps: dict[str, list[int]] = data.get("preps", {})
+        self.agents: dict[str, list[int]] = data.get("agents", {})
 
     def prob(self, token: Token, token_frame: str) -> float:
         """P(cue | lemma, POS, frame), backing off to the lemma's rate for unseen frames."""
@@ -74,8 +101,28 @@ class Lexicon:
         """Best probability over frames: a cheap filter before computing the frame."""
         return self.best.get(key(token), 0.0)
 
+    def raising(self, token: Token) -> bool:
+        """Does this cue usually put its subject inside the content ("X is expected to ...")?"""
+        with_subj, inside, _, _ = self.roles.get(key(token), (0, 0, 0, 0))
+        return with_subj >= 3 and inside > with_subj / 2
+
+    def addressee(self, token: Token) -> bool:
+        """Is this cue's direct object usually the hearer, not the content ("told reporters")?"""
+        _, _, with_obj, outside = self.roles.get(key(token), (0, 0, 0, 0))
+        return with_obj >= 3 and outside > with_obj / 2
+
+    def prep_rate(self, prep: Token) -> float:
+        """How often the object of this preposition under a cue is (part of) the content."""
+        inside, seen = self.preps.get(prep.lemma_.lower(), (0, 0))
+        return (inside + 1) / (seen + 2)
+
+    def agent_rate(self, token: Token) -> float:
+        """How often this noun heads a source mention when it occurs."""
+        heads, seen = self.agents.get(token.lemma_.lower(), (0, 0))
+        return heads / (seen + 1)
+
 
 @lru_cache(maxsize=2)
 def load_lexicon(path: Path = CUES_PATH) -> Lexicon:
     with open(path, encoding="utf-8") as f:
-        return Lexicon(json.load(f)["cues"])
+        return Lexicon(json.load(f))

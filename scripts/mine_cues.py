@@ -1,8 +1,14 @@
-"""Mine the cue lexicon (kg/data/cues.json) from PolNeAR TRAIN only.
+"""Mine the cue lexicon (kg/data/cues.json) and fit the cue context model
+(kg/data/cue_model.json) from PolNeAR TRAIN only.
 
 For every gold attribution the cue's anchor token (the cue word governing the content, else
 the cue's syntactic head) is counted under its ``lemma|POS`` key and complement frame; every
-token of the corpus with that key is counted as seen. Deterministic for a given model.
+token of the corpus with that key is counted as seen. Tokens inside quotation marks are skipped:
+the annotators (and ``kg.attribution``) never take a cue from inside a quote. Role, preposition
+and source-noun counts (see ``kg.cues``) come from the same anchors. The context model
+(``kg.attribution.scoring``, scikit-learn logistic regression, a dev dependency) is fitted on
+the candidates ``kg.attribution`` builds, with two-fold cross-fitted lexicon probabilities.
+Deterministic for a given model (about three minutes).
 
     .venv/bin/python scripts/mine_cues.py [--train ../shared/data/polnear/train] [--min-cues 3]
 """
@@ -11,15 +17,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from kg.cues import CUES_PATH, frame, key
+from kg.attribution import PREFILTER
+from kg.attribution.candidates import build
+from kg.attribution.scoring import EPS, MODEL_PATH, features
+from kg.cues import CUES_PATH, Lexicon, frame, key, prep_objects
 from kg.nlp import load_nlp
 from kg.polnear import GoldAttribution, read_gold, read_texts
+from kg.quotes import find_quotes, quote_index
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TRAIN = ROOT.parent / "shared" / "data" / "polnear" / "train"
@@ -55,13 +66,43 @@ def anchor(doc: Doc, gold: GoldAttribution) -> Token | None:
     return top(doc, cue)
 
 
+def role_counts(doc: Doc, gold: GoldAttribution, cue: Token, roles: dict, preps: dict) -> None:
+    """Count where a gold cue's subject, object and prepositional objects fall."""
+    content = span_tokens(doc, gold.contents)
+    cell = roles[key(cue)]
+    for child in cue.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            cell[0] += 1
+            cell[1] += child.i in content
+        elif child.dep_ == "dobj":
+            cell[2] += 1
+            cell[3] += child.i not in content
+    for prep, obj in prep_objects(cue):
+        preps[prep.lemma_.lower()][1] += 1
+        preps[prep.lemma_.lower()][0] += obj.i in content
+
+
 def mine(docs: list[tuple[Doc, list[GoldAttribution]]], min_cues: int) -> dict:
     cues: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    roles: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    preps: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    agents: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for doc, golds in docs:
-        anchors = {a.i for a in (anchor(doc, g) for g in golds) if a is not None}
+        anchors = {}
+        for gold in golds:
+            head = top(doc, span_tokens(doc, gold.sources))
+            if head is not None and head.pos_ == "NOUN" and not head.ent_type_:
+                agents[head.lemma_.lower()][0] += 1
+            token = anchor(doc, gold)
+            if token is not None:
+                anchors[token.i] = token
+                role_counts(doc, gold, token, roles, preps)
+        qidx = quote_index(doc, find_quotes(doc))
         for token in doc:
-            if token.is_punct or token.is_space:
+            if token.is_punct or token.is_space or qidx[token.i] >= 0:
                 continue
+            if token.pos_ == "NOUN" and not token.ent_type_:
+                agents[token.lemma_.lower()][1] += 1
             cell = cues[key(token)][frame(token)]
             cell[1] += 1
             cell[0] += token.i in anchors
@@ -70,15 +111,76 @@ def mine(docs: list[tuple[Doc, list[GoldAttribution]]], min_cues: int) -> dict:
         for k, frames in sorted(cues.items())
         if sum(c for c, _ in frames.values()) >= min_cues
     }
-    return {"meta": {"source": "PolNeAR train", "min_cues": min_cues}, "cues": kept}
+    return {
+        "meta": {"source": "PolNeAR train", "min_cues": min_cues},
+        "cues": kept,
+        "roles": {k: roles[k] for k in kept if k in roles},
+        "preps": {p: v for p, v in sorted(preps.items()) if v[1] >= min_cues},
+        "agents": {a: v for a, v in sorted(agents.items()) if v[0] >= min_cues and v[1]},
+    }
 
 
 def write(lexicon: dict, path: Path) -> None:
     """One lexicon entry per line, so diffs stay readable."""
-    lines = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in lexicon["cues"].items()]
-    body = ",\n".join(lines)
+    parts = []
+    for name in ("cues", "roles", "preps", "agents"):
+        lines = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in lexicon[name].items()]
+        parts.append(f'"{name}": {{\n' + ",\n".join(lines) + "\n}")
     meta = json.dumps(lexicon["meta"])
-    path.write_text(f'{{"meta": {meta},\n"cues": {{\n{body}\n}}}}\n', encoding="utf-8")
+    path.write_text(f'{{"meta": {meta},\n' + ",\n".join(parts) + "}\n", encoding="utf-8")
+
+
+def training_rows(
+    docs: list[tuple[Doc, list[GoldAttribution]]], lexicon: Lexicon
+) -> tuple[list[dict[str, float]], list[int]]:
+    """Context-model rows for every candidate ``kg.attribution`` would score, labelled by
+    whether the token is a gold cue anchor; ``lexicon`` must not have seen these documents."""
+    rows, labels = [], []
+    for doc, golds in docs:
+        anchors = {a.i for a in (anchor(doc, g) for g in golds) if a is not None}
+        quotes = find_quotes(doc)
+        qidx = quote_index(doc, quotes)
+        for token in doc:
+            if token.is_punct or token.is_space or qidx[token.i] >= 0:
+                continue
+            if lexicon.max_prob(token) < PREFILTER:
+                continue
+            kind = frame(token)
+            prob = lexicon.prob(token, kind)
+            cand = build(token, kind, lexicon, qidx, quotes) if prob >= PREFILTER else None
+            if cand is None:
+                continue
+            p = min(max(prob, EPS), 1 - EPS)
+            row = {f: 1.0 for f in features(cand, kind, prob, qidx)}
+            row["lex"] = math.log(p / (1 - p))
+            rows.append(row)
+            labels.append(int(token.i in anchors))
+    return rows, labels
+
+
+def fit_scorer(docs: list[tuple[Doc, list[GoldAttribution]]], min_cues: int) -> dict:
+    """Fit the context model with two-fold cross-fitting: the lexicon probability of each row
+    comes from a lexicon mined on the other half, so rare cue words are not over-trusted."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    halves = (docs[0::2], docs[1::2])
+    rows, labels = [], []
+    for held, other in (halves, halves[::-1]):
+        lexicon = Lexicon(mine(other, min_cues))
+        r, y = training_rows(held, lexicon)
+        rows += r
+        labels += y
+    vec = DictVectorizer()
+    model = LogisticRegression(C=0.5, max_iter=2000).fit(vec.fit_transform(rows), labels)
+    weights = dict(zip(vec.get_feature_names_out(), model.coef_[0], strict=True))
+    lex = weights.pop("lex")
+    return {
+        "meta": {"source": "PolNeAR train", "rows": len(rows), "cues": sum(labels)},
+        "intercept": round(float(model.intercept_[0]), 4),
+        "lex": round(float(lex), 4),
+        "weights": {f: round(float(w), 4) for f, w in sorted(weights.items()) if abs(w) >= 0.01},
+    }
 
 
 def main() -> None:
@@ -93,6 +195,9 @@ def main() -> None:
     lexicon = mine(docs, args.min_cues)
     write(lexicon, args.out)
     sys.stdout.write(f"{len(lexicon['cues'])} cue keys -> {args.out}\n")
+    model = fit_scorer(docs, args.min_cues)
+    MODEL_PATH.write_text(json.dumps(model, indent=0) + "\n", encoding="utf-8")
+    sys.stdout.write(f"{len(model['weights'])} context features -> {MODEL_PATH}\n")
 
 
 if __name__ == "__main__":

@@ -156,5 +156,107 @@ def test_founding_example_smoke(nlp):
     assert "South African mogul" in " ".join(texts(find("Top Story on Earth Today").sources))
     assert texts(find("mass attention").sources) == ["he"]
     assert find("That was insane").kind == "direct"
-    told = find("server bandwidth")
+    told = find("problem was server bandwidth")
     assert len(told.sources) == 2
+    labeled = find("a good sign")
+    assert labeled.cue.text == "labeled" and texts(labeled.sources) == ["who"]
+    assert labeled.contents[0].text.startswith("traffic")
+    assert labeled.kind == "mixed"
+
+
+def test_called_object_with_quoted_complement(nlp):
+    att = one(nlp, 'At the hearing, Senator Alvarez called the proposal "a gift to polluters."')
+    assert att.cue.text == "called"
+    assert texts(att.sources) == ["Senator Alvarez"]
+    assert texts(att.contents) == ['the proposal "a gift to polluters."']
+    assert att.kind == "mixed"
+
+
+def test_described_and_labeled_as_complement(nlp):
+    att = one(nlp, "The economist described the recovery as fragile.")
+    assert texts(att.contents) == ["the recovery as fragile"]
+    text = (
+        'The planner, who during the meeting labeled cars parked on the bridge as "a hazard," left.'
+    )
+    att = one(nlp, text)
+    assert att.cue.text == "labeled" and texts(att.sources) == ["who"]
+    assert att.contents[0].text.startswith("cars parked") and '"a hazard,"' in att.contents[0].text
+
+
+def test_addressee_object_is_not_the_content(nlp):
+    att = one(nlp, "The budget will shrink next year, the treasurer told the council.")
+    assert att.cue.text == "told"
+    assert texts(att.sources) == ["the treasurer"]
+    assert texts(att.contents) == ["The budget will shrink next year"]
+
+
+def test_raising_and_passive_subjects_are_content(nlp):
+    att = one(nlp, "The bill is expected to pass next week.")
+    assert att.sources == ()
+    assert texts(att.contents) == ["The bill", "to pass next week"]
+    att = one(nlp, "The judge seemed unconvinced by the defense.")
+    assert att.sources == () and att.contents[0].text == "The judge"
+    att = one(nlp, "The plan was criticized by environmental groups.")
+    assert texts(att.sources) == ["environmental groups"]
+    assert texts(att.contents) == ["The plan"]
+
+
+def test_headline_colon_speaker(nlp):
+    att = one(nlp, "Mayor Okafor: Transit fares will not rise this year\n\nThe mayor spoke Monday.")
+    assert att.cue.text == ":"
+    assert texts(att.sources) == ["Mayor Okafor"]
+    assert texts(att.contents) == ["Transit fares will not rise this year"]
+
+
+def test_transcript_question_and_answer_markers_are_not_speakers(nlp):
+    assert (
+        run(nlp, "Q: Will you run again?\nA: Perhaps in four years, after the farm is sold.") == []
+    )
+
+
+def test_finding_reported_in_a_poll(nlp):
+    att = one(nlp, "In a recent Gallup poll, most voters backed the measure.")
+    assert att.cue.text == "In"
+    assert texts(att.sources) == ["a recent Gallup poll"]
+    assert texts(att.contents) == ["most voters backed the measure"]
+
+
+def test_noun_cue_with_possessive_source(nlp):
+    att = one(nlp, "The governor's claim that the deficit had vanished drew criticism.")
+    assert att.cue.text == "claim"
+    assert texts(att.sources) == ["The governor's"]
+    assert texts(att.contents) == ["that the deficit had vanished"]
+
+
+def test_control_chain_joins_the_cue(nlp):
+    att = one(nlp, "The engineer was quick to add that the tunnel is safe.")
+    assert att.cue.text == "was quick to add"
+    assert texts(att.sources) == ["The engineer"]
+
+
+def test_participle_inherits_the_clause_subject(nlp):
+    att = one(nlp, "Protesters marched downtown, demanding that the council resign.")
+    assert att.cue.text == "demanding" and texts(att.sources) == ["Protesters"]
+
+
+def test_speaker_after_inverted_cue(nlp):
+    att = one(nlp, '"We are not done," added a union spokesman.')
+    assert texts(att.sources) == ["a union spokesman"]
+    assert att.kind == "direct"
+
+
+def test_quote_after_paraphrase_continues_it(nlp):
+    att = one(nlp, 'The coach said the team was tired. "We need a week off."')
+    assert texts(att.contents) == ["the team was tired", '"We need a week off."']
+    assert att.kind == "mixed"
+
+
+def test_content_keeps_complements_the_parser_hung_on_the_verb(nlp):
+    att = one(nlp, "The minister praised the efforts of the envoy to broker a ceasefire.")
+    assert texts(att.contents) == ["the efforts of the envoy to broker a ceasefire"]
+
+
+def test_adjacent_quote_stays_in_its_paragraph(nlp):
+    text = '"The vote was fair," the clerk said.\n\nThe mayor did not respond to requests.'
+    others = [a for a in run(nlp, text) if a.cue.text != "said"]
+    assert all("The vote was fair" not in c.text for a in others for c in a.contents)

@@ -1,0 +1,143 @@
+"""One candidate attribution per cue word: lexicon score, cue tokens, content and sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from kg.attribution.content import content_of
+from kg.attribution.sources import sources_of
+from kg.attribution.tree import is_agentive, subtree, trim
+from kg.cues import Lexicon
+
+CUE_DEPS = frozenset({"aux", "auxpass", "neg", "prt", "acomp"})
+CHAIN_DEPS = frozenset({"xcomp", "acomp"})
+QUOTE_FRAMES = frozenset({"none", "prep"})
+POSTVERBAL_DEPS = frozenset({"dobj", "attr", "npadvmod", "dative", "oprd"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A cue with its content and sources as token indices, before overlap resolution."""
+
+    anchor: Token
+    score: float
+    cue: set[int]
+    content: set[int]
+    sources: list[set[int]] = field(default_factory=list)
+
+
+def cue_tokens(token: Token, extra: set[int]) -> set[int]:
+    """The cue word with its auxiliaries, negation, particles and close adverbs."""
+    idx = {token.i, *extra}
+    for child in token.children:
+        if child.dep_ in CUE_DEPS:
+            idx.add(child.i)
+        elif (
+            child.dep_ == "advmod"
+            and child.tag_ != "WRB"
+            and child.i < token.i
+            and token.i - child.i <= 2
+        ):
+            idx.add(child.i)
+    return idx
+
+
+def verb_chain(token: Token, cue: set[int], taken: set[int]) -> set[int]:
+    """Grow the cue up its control chain: ``refused to discuss``, ``was quick to add``."""
+    while token.dep_ in CHAIN_DEPS and token.head.i != token.i and token.head.i not in taken:
+        token = token.head
+        cue |= cue_tokens(token, set()) - taken
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+            break
+    return cue
+
+
+def adjacent_quote(
+    token: Token, taken: set[int], qidx: list[int], quotes: list[tuple[int, int]]
+) -> set[int]:
+    """The quote right before or after the cue and its sources (``"...," he said``), within
+    the same paragraph; the cue's own modifiers may sit between (``told reporters: "..."``)."""
+    doc = token.doc
+    own = subtree(token)
+    for step, start in ((-1, min(taken) - 1), (1, max(taken) + 1)):
+        i = start
+        while 0 <= i < len(doc) and qidx[i] < 0:
+            if "\n" in doc[i].text_with_ws or not (doc[i].is_punct or doc[i].is_space or i in own):
+                break
+            i += step
+        if 0 <= i < len(doc) and qidx[i] >= 0:
+            s, e = quotes[qidx[i]]
+            return set(range(s, e + 1))
+    return set()
+
+
+def sentence_rest(token: Token, taken: set[int]) -> set[int]:
+    """Fallback content when the parse offers none: the sentence after the cue, else before."""
+    sent = token.sent
+    after = {t.i for t in sent if t.i > token.i and not t.is_punct} - taken
+    if after:
+        return {i for i in range(min(after), sent.end)} - taken
+    return {t.i for t in sent if t.i < token.i} - taken
+
+
+def inverted_source(token: Token, content: set[int]) -> list[set[int]]:
+    """``"...," added a senior aide``: a nominal right after a cue whose content precedes it
+    (the parser often reads it as an object) is the speaker."""
+    for child in token.rights:
+        if child.dep_ in POSTVERBAL_DEPS and child.pos_ in ("NOUN", "PROPN"):
+            idx = subtree(child) - content
+            return [trim(idx, token.doc)] if idx else []
+    return []
+
+
+def nearest_agent(token: Token, taken: set[int], lexicon: Lexicon) -> list[set[int]]:
+    """Fallback source when the parse gives none: the closest agentive noun phrase before the
+    cue in its sentence (participles and adjuncts the parser attached elsewhere)."""
+    if any(c.dep_ in ("nsubjpass", "auxpass", "expl") for c in token.children):
+        return []
+    best = None
+    for chunk in token.sent.noun_chunks:
+        if chunk.end > token.i or any(t.i in taken for t in chunk):
+            continue
+        if is_agentive(chunk.root, lexicon.agent_rate(chunk.root)):
+            best = chunk
+    return [trim({t.i for t in best}, token.doc)] if best is not None else []
+
+
+def quote_first(token: Token, kind: str, lexicon: Lexicon) -> bool:
+    """Does a neighbouring quote beat what the parse offers as content?"""
+    if token.dep_ == "prep":
+        return False
+    return kind in QUOTE_FRAMES or (kind == "dobj" and lexicon.addressee(token))
+
+
+def build(
+    token: Token, kind: str, lexicon: Lexicon, qidx: list[int], quotes: list[tuple[int, int]]
+) -> Candidate | None:
+    """Cue, content and sources of ``token`` read as a cue in frame ``kind`` (unscored)."""
+    srcs = sources_of(token, lexicon)
+    content, extra = content_of(token, kind, lexicon)
+    if token.dep_ == "prep":
+        extra = {c.i for c in token.children if c.dep_ == "prep"}
+        content -= subtree(token)
+    cue = cue_tokens(token, extra) - content
+    if quote_first(token, kind, lexicon):
+        quote = adjacent_quote(token, cue.union(*srcs), qidx, quotes)
+        if quote:
+            content, cue = quote, cue_tokens(token, set())
+    srcs = [s for s in srcs if not s & content]
+    taken = cue.union(*srcs)
+    if not content - taken and kind in QUOTE_FRAMES:
+        content = sentence_rest(token, taken)
+    content = trim(content - taken, token.doc)
+    if not content:
+        return None
+    if not srcs and max(content) < token.i:
+        srcs = inverted_source(token, content)
+    if not srcs and token.pos_ in ("VERB", "NOUN", "ADJ") and not lexicon.raising(token):
+        srcs = nearest_agent(token, content | cue, lexicon)
+    taken = content.union(*srcs)
+    cue = verb_chain(token, cue - content, taken)
+    return Candidate(token, lexicon.prob(token, kind), cue, content, srcs)

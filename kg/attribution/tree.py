@@ -1,0 +1,39 @@
+"""Token-set helpers over the dependency tree shared by the attribution steps."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from kg.quotes import is_quote
+
+EDGE_TRIM = frozenset({"cc", "punct"})
+AGENT_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def subtree(token: Token) -> set[int]:
+    return {t.i for t in token.subtree}
+
+
+def head_clause(token: Token) -> set[int]:
+    """The clause ``token`` hangs off, minus ``token``'s own subtree (``..., he said``)."""
+    return subtree(token.head) - subtree(token)
+
+
+def trim(idx: set[int], doc: Doc) -> set[int]:
+    """Drop edge punctuation/conjunctions (quote marks stay) and whitespace tokens."""
+    keep = sorted(i for i in idx if not doc[i].is_space)
+    while keep and doc[keep[0]].dep_ in EDGE_TRIM and not is_quote(doc[keep[0]]):
+        keep.pop(0)
+    while keep and doc[keep[-1]].dep_ in EDGE_TRIM and not is_quote(doc[keep[-1]]):
+        keep.pop()
+    return set(keep)
+
+
+def is_agentive(token: Token, agent_rate: float) -> bool:
+    """Can this nominal say something: a named person/organisation, a pronoun, or a noun
+    whose mined rate as a source head (``agent_rate``) is high enough?"""
+    if token.ent_type_ in AGENT_ENTS:
+        return True
+    if token.pos_ == "PRON":
+        return token.lower_ not in ("it", "this", "that", "which", "what")
+    return token.pos_ in ("NOUN", "PROPN") and agent_rate >= 0.1
