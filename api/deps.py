@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi import Depends, HTTPException, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
@@ -58,6 +58,18 @@ WriterDep = Depends(require_writer)
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+
+
+TOTAL_HEADER = "X-Total-Count"
+
+
+def page(response: Response, items: list, total: int | None = None, *, limit: int, offset: int):
+    """One page of ``items`` (already cut when ``total`` is given); the total goes in a header,
+    so list bodies keep the documented shape: a plain JSON array."""
+    if total is None:
+        total, items = len(items), items[offset : offset + limit]
+    response.headers[TOTAL_HEADER] = str(total)
+    return items
 
 
 def not_found(what: str, item_id: str) -> HTTPException:

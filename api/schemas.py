@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Generic, Literal, TypeVar
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 ClaimKind = Literal["direct", "indirect", "mixed"]
 Stance = Literal["positive", "negative", "neutral"]
 SpeakerType = Literal["person", "organization", "anonymous", "group", "unknown"]
-T = TypeVar("T")
 
 
-class Page(BaseModel, Generic[T]):
-    """One page of a list and the total number of matching items."""
-
-    data: list[T]
-    count: int = Field(description="Total number of matching items, not just this page.")
+def total_header(name: str) -> dict:
+    """OpenAPI note for list routes: the total number of matches travels in a header."""
+    header = {name: {"description": "Matches over all pages.", "schema": {"type": "integer"}}}
+    return {200: {"headers": header}}
 
 
 class SpeakerRef(BaseModel):

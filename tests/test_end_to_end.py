@@ -83,7 +83,8 @@ def test_good_sign_is_attributed_to_its_speaker(claims: list[dict]) -> None:
 
 
 def test_anonymous_former_staffer_told_an_outlet(claims: list[dict]) -> None:
-    [claim] = [c for c in find(claims, "largely a prototype") if c["speaker"]["type"] == "anonymous"]
+    found = find(claims, "largely a prototype")
+    [claim] = [c for c in found if c["speaker"]["type"] == "anonymous"]
     assert "former staffer" in claim["speaker"]["name"].lower()
     assert claim["outlet"] == "CNN"
     assert claim["kind"] == "direct"
@@ -130,8 +131,11 @@ def test_contradiction_between_praise_and_staffer_criticism(example_store: Path)
 def test_reingest_changes_nothing(example_store: Path, tmp_path: Path) -> None:
     def quads() -> int:
         code, stdout = cli(
-            example_store, "query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-            "--format", "json",
+            example_store,
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "--format",
+            "json",
         )
         assert code == 0, stdout
         return int(json.loads(stdout)["results"]["bindings"][0]["n"]["value"])

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from api.deps import Limit, Offset, StoreDep, WriterDep, not_found, templates
+from api.deps import TOTAL_HEADER, Limit, Offset, StoreDep, WriterDep, not_found, page, templates
 from api.negotiation import negotiate
 from api.problems import problems
-from api.schemas import ArticleDetail, ArticleOut, Page
+from api.schemas import ArticleDetail, ArticleOut, total_header
 from kg.reasoning import remove_article
 from kg.views import get_article, list_articles
 from kg.vocab import graph_iri
@@ -72,10 +72,10 @@ def _article_page(request: Request, article: dict[str, Any]) -> HTMLResponse:
     )
 
 
-@router.get("/articles", response_model=Page[ArticleOut])
-def articles(store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> dict:
+@router.get("/articles", response_model=list[ArticleOut], responses=total_header(TOTAL_HEADER))
+def articles(response: Response, store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> list:
     found = list_articles(store)
-    return {"data": found[offset : offset + limit], "count": len(found)}
+    return page(response, found, limit=limit, offset=offset)
 
 
 @router.get("/articles/{article_id}.html", response_class=HTMLResponse, responses=problems(404))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
-from api.deps import Limit, Offset, StoreDep, not_found
+from api.deps import TOTAL_HEADER, Limit, Offset, StoreDep, not_found, page
 from api.problems import problems
-from api.schemas import ClaimDetail, ClaimKind, ClaimOut, Page, Stance
+from api.schemas import ClaimDetail, ClaimKind, ClaimOut, Stance, total_header
 from kg.views import get_claim, list_claims
 
 router = APIRouter(tags=["claims"])
 
 
-@router.get("/claims", response_model=Page[ClaimOut])
+@router.get("/claims", response_model=list[ClaimOut], responses=total_header(TOTAL_HEADER))
 def claims(
+    response: Response,
     store: StoreDep,
     speaker: str | None = None,
     article: str | None = None,
@@ -23,7 +24,9 @@ def claims(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict:
-    """Claims in reading order. ``speaker`` is an id or part of a name; ``topic`` a label or id."""
+    """Claims in reading order. ``speaker`` is an id or part of a name; ``topic`` a label or id.
+
+    The body is a JSON array; ``X-Total-Count`` gives the number of matches over all pages."""
     data, count = list_claims(
         store,
         speaker=speaker,
@@ -34,7 +37,7 @@ def claims(
         limit=limit,
         offset=offset,
     )
-    return {"data": data, "count": count}
+    return page(response, data, count, limit=limit, offset=offset)
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimDetail, responses=problems(404))

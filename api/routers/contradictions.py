@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
-from api.deps import Limit, Offset, StoreDep, not_found
+from api.deps import TOTAL_HEADER, Limit, Offset, StoreDep, not_found, page
 from api.problems import problems
-from api.schemas import ContradictionOut, Page
+from api.schemas import ContradictionOut, total_header
 from kg.views import get_contradiction, list_contradictions
 
 router = APIRouter(tags=["contradictions"])
 
 
-@router.get("/contradictions", response_model=Page[ContradictionOut])
-def contradictions(store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> dict:
+@router.get(
+    "/contradictions", response_model=list[ContradictionOut], responses=total_header(TOTAL_HEADER)
+)
+def contradictions(
+    response: Response, store: StoreDep, limit: Limit = 100, offset: Offset = 0
+) -> list:
     """Contradictions, most confident first."""
     found = list_contradictions(store)
-    return {"data": found[offset : offset + limit], "count": len(found)}
+    return page(response, found, limit=limit, offset=offset)
 
 
 @router.get(

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
-from api.deps import Limit, Offset, StoreDep, not_found
+from api.deps import TOTAL_HEADER, Limit, Offset, StoreDep, not_found, page
 from api.problems import problems
-from api.schemas import Page, SpeakerDetail, SpeakerOut
+from api.schemas import SpeakerDetail, SpeakerOut, total_header
 from kg.views import get_speaker, list_speakers
 
 router = APIRouter(tags=["speakers"])
 
 
-@router.get("/speakers", response_model=Page[SpeakerOut])
-def speakers(store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> dict:
+@router.get("/speakers", response_model=list[SpeakerOut], responses=total_header(TOTAL_HEADER))
+def speakers(response: Response, store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> list:
     """Speakers with at least one claim, most claims first."""
     found = list_speakers(store)
-    return {"data": found[offset : offset + limit], "count": len(found)}
+    return page(response, found, limit=limit, offset=offset)
 
 
 @router.get("/speakers/{speaker_id}", response_model=SpeakerDetail, responses=problems(404))
