@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +18,7 @@ from kg.config import Settings
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class OutFormat(StrEnum):
@@ -36,6 +37,7 @@ class ExportFormat(StrEnum):
     nquads = "nquads"
     turtle = "turtle"
     jsonld = "jsonld"
+    claimreview = "claimreview"
 
 
 class ExtractFormat(StrEnum):
@@ -84,36 +86,71 @@ def ingest(
     ctx: typer.Context,
     paths: PathsArg,
     workers: Annotated[int, typer.Option(min=1, help="Parser processes.")] = 1,
+    force: Annotated[
+        bool, typer.Option(help="Re-ingest articles stored with the same text.")
+    ] = False,
+    failures: Annotated[Path | None, typer.Option(help="Write failures here (JSON lines).")] = None,
+    dask: Annotated[
+        str | None, typer.Option(help="Extract on this Dask scheduler, e.g. tcp://host:8786.")
+    ] = None,
 ) -> None:
-    """Ingest .txt, .html and .jsonl articles (files or folders) into the store."""
+    """Ingest .txt, .html and .jsonl articles (files or folders) into the store.
+
+    Articles already stored with the same text are skipped (``--force`` re-ingests them); an
+    article that fails is reported and the others go on; a store error stops the run.
+    """
+    from kg.distributed import ClusterError, DaskExtractor
     from kg.ingest import read_paths
     from kg.nlp import load_nlp
+    from kg.pipeline import IngestAborted, count_inputs, write_failures
     from kg.pipeline import ingest as run_ingest
     from kg.views import summary
 
     settings: Settings = ctx.obj
-    nlp = load_nlp(settings.model)
-    store = _open(ctx)
-    try:
-        with tqdm(desc="ingest", unit="article", file=sys.stderr) as bar:
+    aborted: IngestAborted | None = None
+    with ExitStack() as stack:
+        try:
+            extractor = (
+                stack.enter_context(DaskExtractor.connect(dask, settings.model)) if dask else None
+            )
+        except ClusterError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
+        nlp = None if extractor else load_nlp(settings.model)
+        store = _open(ctx)
+        stack.callback(store.close)
+        total = count_inputs(paths)
+        bar = stack.enter_context(tqdm(desc="ingest", total=total, unit="article", file=sys.stderr))
+        try:
             report = run_ingest(
                 read_paths(paths, max_bytes=settings.max_article_bytes),
                 store,
                 nlp,
                 on_article=lambda _origin: bar.update(),
                 workers=workers,
+                skip_unchanged=not force,
+                extractor=extractor,
+                record_ids=False,
             )
-        totals = summary(store)
-    finally:
-        store.close()
+        except IngestAborted as exc:
+            aborted, report = exc, exc.report
+        totals = None if aborted else summary(store)
     for failure in report.failures:
-        err.print(f"[yellow]skipped {failure.origin}: {failure.reason}[/yellow]")
+        err.print(f"[yellow]failed {failure.origin}: {failure.reason}[/yellow]")
+    if failures:
+        write_failures(report.failures, failures)
     out.print(
-        f"ingested {len(report.articles)} article(s), {report.claims} claim(s), "
-        f"{report.contradictions} contradiction(s) found; "
-        f"store now holds {totals['articles']} articles, {totals['claims']} claims, "
-        f"{totals['speakers']} speakers, {totals['contradictions']} contradictions"
+        f"ingested {report.ingested} article(s), {report.claims} claim(s), "
+        f"{report.contradictions} contradiction(s) found; skipped {report.skipped} unchanged"
     )
+    if totals:
+        out.print(
+            f"store now holds {totals['articles']} articles, {totals['claims']} claims, "
+            f"{totals['speakers']} speakers, {totals['contradictions']} contradictions"
+        )
+    if aborted:
+        err.print(f"[red]{aborted}[/red]")
+        raise typer.Exit(2)
     if report.failures:
         err.print(f"[red]{len(report.failures)} input(s) failed[/red]")
         raise typer.Exit(1)
@@ -261,10 +298,17 @@ def export(
     format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.trig,
     output: OutputOpt = None,
 ) -> None:
-    """Export the whole graph (TriG/N-Quads keep the per-article named graphs)."""
+    """Export the whole graph (TriG/N-Quads keep the per-article named graphs), or the claims
+    as schema.org ClaimReview-ready JSON-LD (``claimreview``)."""
+    from kg.claimreview import export_claimreview
+
     store = _open(ctx, read_only=True)
     try:
-        data = store.dump(EXPORT_MEDIA[format])
+        if format is ExportFormat.claimreview:
+            document = export_claimreview(store)
+            data = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+        else:
+            data = store.dump(EXPORT_MEDIA[format])
     finally:
         store.close()
     if output:
@@ -272,6 +316,32 @@ def export(
         err.print(f"wrote {len(data)} bytes to {output}")
     else:
         sys.stdout.buffer.write(data)
+
+
+@app.command("import-reviews")
+def import_reviews(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ClaimReview JSON-LD.")],
+) -> None:
+    """Attach fact-checkers' ClaimReview ratings to the matching claims; list the unmatched."""
+    from kg.claimreview import import_reviews as attach
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        err.print(f"[red]{file}: not JSON-LD: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    store = _open(ctx)
+    try:
+        report = attach(store, data)
+    finally:
+        store.close()
+    for review, claim_id, score in report.matched:
+        out.print(f"matched review {review} -> claim {claim_id} (similarity {score:.2f})")
+    for review, reason in report.unmatched:
+        label = review.get("url", "?") if isinstance(review, dict) else review
+        err.print(f"[yellow]unmatched review {label}: {reason}[/yellow]")
+    out.print(f"{len(report.matched)} match(es), {len(report.unmatched)} unmatched review(s)")
 
 
 @app.command()

@@ -10,15 +10,24 @@ Read top to bottom, this is the method section:
 6. ``reason_article``: owlrl plus the contradiction rules over that article's neighbourhood.
 
 ``analyse`` (steps 1-3) is shared by ``ingest`` and the ``extract`` command, so evaluation
-measures exactly the code that builds the graph.
+measures exactly the code that builds the graph. Steps 1-5 (``extract_all``) need no store, so
+they can run elsewhere (``kg.distributed``); steps 5-6 write, one article at a time, in input
+order. Ingest streams: memory holds one batch, whatever the input's length. An article whose
+stored raw text is the same can be skipped (``skip_unchanged``); a failure inside one article is
+recorded and the run goes on, but a store error stops it (``IngestAborted``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
+from pathlib import Path
 
+from rdflib import Graph
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,10 +35,12 @@ from kg.attribution import extract
 from kg.claims import build_claims
 from kg.clean import clean
 from kg.graph import article_graph, graph_iri
-from kg.ingest import IngestFailure
+from kg.ingest import JSONL_SUFFIXES, SUPPORTED_SUFFIXES, IngestFailure
 from kg.model import Article, Attribution, Claim, Contradiction, RawArticle, TextSpan
+from kg.queries import query
 from kg.reasoning import reason_article
-from kg.store import Store
+from kg.store import Store, StoreError
+from kg.vocab import article_iri
 
 BATCH_SIZE = 16
 
@@ -43,39 +54,112 @@ class Analysis:
     attributions: list[Attribution]
 
 
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """One article ready to store: its named graph's triples and how many claims they hold."""
+
+    article_id: str
+    origin: str
+    graph: Graph
+    claims: int
+
+
 @dataclass(slots=True)
 class IngestReport:
-    """What an ingest run did, for the CLI summary and the API response."""
+    """What an ingest run did, for the CLI summary and the API response.
 
-    articles: list[str] = field(default_factory=list)
+    Only counters and failures grow with the input; ``articles`` (ids) is filled only when
+    ``ingest`` is asked to (``record_ids``, for callers sending a few articles, like the API).
+    """
+
+    ingested: int = 0
+    skipped: int = 0
     claims: int = 0
     contradictions: int = 0
     failures: list[IngestFailure] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
 
-def _batches(items: Iterable[RawArticle], size: int) -> Iterator[list[RawArticle]]:
+class IngestAborted(StoreError):
+    """The store failed mid-run; ``report`` says what was done before it did."""
+
+    def __init__(self, message: str, report: IngestReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+Extractor = Callable[[Iterable[RawArticle]], Iterable[Extracted | IngestFailure]]
+ErrorHandler = Callable[[RawArticle, Exception], None]
+
+
+def batches(items: Iterable[RawArticle], size: int) -> Iterator[list[RawArticle]]:
+    """Consecutive lists of ``size`` items (the last may be shorter), read lazily."""
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
 
 
+def failure(raw: RawArticle, exc: Exception) -> IngestFailure:
+    """The failure record of an article whose processing raised ``exc``."""
+    return IngestFailure(raw.origin, f"{type(exc).__name__}: {exc}")
+
+
+def _parse(
+    batch: list[RawArticle], nlp: Language, batch_size: int, workers: int, on_error: ErrorHandler
+) -> Iterator[tuple[Article, Doc]]:
+    """Clean and parse a batch; if the batch parse fails, parse one by one to find the culprit."""
+    articles = []
+    for raw in batch:
+        try:
+            articles.append(clean(raw))
+        except Exception as exc:
+            on_error(raw, exc)
+    texts = [a.text for a in articles]
+    try:
+        docs = list(nlp.pipe(texts, batch_size=batch_size, n_process=min(workers, len(texts))))
+    except Exception:
+        docs = None
+    for i, article in enumerate(articles):
+        if docs is not None:
+            yield article, docs[i]
+            continue
+        try:
+            yield article, nlp(article.text)
+        except Exception as exc:
+            on_error(article.source, exc)
+
+
 def analyse(
-    raws: Iterable[RawArticle], nlp: Language, batch_size: int = BATCH_SIZE, workers: int = 1
+    raws: Iterable[RawArticle],
+    nlp: Language,
+    batch_size: int = BATCH_SIZE,
+    workers: int = 1,
+    on_error: ErrorHandler | None = None,
 ) -> Iterator[Analysis]:
     """Clean, parse (``nlp.pipe`` in batches, ``workers`` processes) and extract attributions.
 
     Results come in input order; memory holds one batch at a time, whatever the input's length.
+    Without ``on_error`` an article's error propagates; with it, the article is reported there
+    and left out.
     """
-    for batch in _batches(raws, batch_size * workers):
-        articles = [clean(raw) for raw in batch]
-        texts = [a.text for a in articles]
-        docs = nlp.pipe(texts, batch_size=batch_size, n_process=min(workers, len(texts)))
-        for article, doc in zip(articles, docs, strict=True):
-            yield Analysis(article, doc, extract(doc))
+
+    def handle(raw: RawArticle, exc: Exception) -> None:
+        if on_error is None:
+            raise exc
+        on_error(raw, exc)
+
+    for batch in batches(raws, batch_size * workers):
+        for article, doc in _parse(batch, nlp, batch_size, workers, handle):
+            try:
+                attributions = extract(doc)
+            except Exception as exc:
+                handle(article.source, exc)
+                continue
+            yield Analysis(article, doc, attributions)
 
 
 def to_raw(article: Article, attribution: Attribution) -> Attribution:
@@ -100,30 +184,149 @@ def store_analysis(store: Store, analysis: Analysis) -> tuple[list[Claim], list[
     return claims, reason_article(store, analysis.article.id)
 
 
+def to_graph(analysis: Analysis) -> Extracted:
+    """Steps 4-5 for one analysed article: its claims as the triples of its named graph."""
+    article = analysis.article
+    claims = build_claims(article, analysis.doc, analysis.attributions)
+    return Extracted(article.id, article.source.origin, article_graph(article, claims), len(claims))
+
+
+def extract_all(
+    raws: Iterable[RawArticle], nlp: Language, workers: int = 1, batch_size: int = BATCH_SIZE
+) -> Iterator[Extracted | IngestFailure]:
+    """Steps 1-5 for every article, in input order; an article that raises becomes a failure."""
+    failed: deque[IngestFailure] = deque()
+    analyses = analyse(
+        raws, nlp, batch_size, workers, on_error=lambda raw, exc: failed.append(failure(raw, exc))
+    )
+    for analysis in analyses:
+        while failed:
+            yield failed.popleft()
+        try:
+            yield to_graph(analysis)
+        except Exception as exc:
+            yield failure(analysis.article.source, exc)
+    yield from failed
+
+
+def is_stored(store: Store, raw: RawArticle) -> bool:
+    """Whether ``raw``'s article is in the store with exactly the same raw text."""
+    rows = store.select(query("article-hash"), {"article": article_iri(raw.id)})
+    digest = hashlib.sha256(raw.raw.encode("utf-8")).hexdigest()
+    return any(str(row.get("hash", "")) == digest for row in rows)
+
+
+def write(store: Store, item: Extracted) -> int:
+    """Step 5-6 for one article: replace its named graph, reason; returns contradictions found.
+
+    If reasoning fails for a reason other than the store, the article's graph is removed again,
+    so that a later run does not skip it as already stored.
+    """
+    graph = graph_iri(item.article_id)
+    store.replace_graph(graph, item.graph)
+    try:
+        return len(reason_article(store, item.article_id))
+    except StoreError:
+        raise
+    except Exception:
+        store.delete_graph(graph)
+        raise
+
+
 def ingest(
     sources: Iterable[RawArticle | IngestFailure],
     store: Store,
-    nlp: Language,
+    nlp: Language | None,
     on_article: Callable[[str], None] | None = None,
     workers: int = 1,
+    skip_unchanged: bool = False,
+    extractor: Extractor | None = None,
+    record_ids: bool = True,
 ) -> IngestReport:
-    """Ingest every readable article into ``store``; failures are collected, never fatal."""
+    """Ingest every readable article into ``store``, one article per write, in input order.
+
+    With ``skip_unchanged``, articles stored with the same raw text are skipped. Steps 1-5 run
+    through ``extractor`` if given (e.g. ``kg.distributed.DaskExtractor``), else locally with
+    ``nlp``. ``on_article`` is called with each input's origin once it is done (stored, skipped
+    or failed). Raises ``IngestAborted`` if the store fails.
+    """
     report = IngestReport()
 
-    def readable() -> Iterator[RawArticle]:
+    def done(origin: str) -> None:
+        if on_article:
+            on_article(origin)
+
+    def pending() -> Iterator[RawArticle]:
         for item in sources:
             if isinstance(item, IngestFailure):
                 report.failures.append(item)
-                if on_article:
-                    on_article(item.origin)
+                done(item.origin)
+            elif skip_unchanged and is_stored(store, item):
+                report.skipped += 1
+                done(item.origin)
             else:
                 yield item
 
-    for analysis in analyse(readable(), nlp, workers=workers):
-        claims, contradictions = store_analysis(store, analysis)
-        report.articles.append(analysis.article.id)
-        report.claims += len(claims)
-        report.contradictions += len(contradictions)
-        if on_article:
-            on_article(analysis.article.source.origin)
+    if extractor is None:
+        if nlp is None:
+            raise ValueError("ingest needs a spaCy pipeline or an extractor")
+        extractor = lambda raws: extract_all(raws, nlp, workers)  # noqa: E731
+    try:
+        for item in extractor(pending()):
+            if isinstance(item, Extracted):
+                _write_one(store, item, report, record_ids)
+            else:
+                report.failures.append(item)
+            done(item.origin)
+    except StoreError as exc:
+        raise IngestAborted(f"store failed, ingest stopped: {exc}", report) from exc
     return report
+
+
+def _write_one(store: Store, item: Extracted, report: IngestReport, record_ids: bool) -> None:
+    try:
+        report.contradictions += write(store, item)
+    except StoreError:
+        raise
+    except Exception as exc:
+        report.failures.append(IngestFailure(item.origin, f"{type(exc).__name__}: {exc}"))
+        return
+    report.ingested += 1
+    report.claims += item.claims
+    if record_ids:
+        report.articles.append(item.article_id)
+
+
+def count_inputs(paths: Iterable[str | Path]) -> int:
+    """How many inputs ``kg.ingest.read_paths`` will yield, roughly: files, plus JSONL lines.
+
+    Counts without parsing (a JSONL file counts its non-blank lines), for a progress total.
+    """
+    total = 0
+    for path in map(Path, paths):
+        files = [path] if not path.is_dir() else _supported_files(path)
+        for file in files:
+            total += _jsonl_lines(file) if file.suffix.lower() in JSONL_SUFFIXES else 1
+    return total
+
+
+def _supported_files(folder: Path) -> Iterator[Path]:
+    for file in folder.rglob("*"):
+        hidden = any(part.startswith(".") for part in file.relative_to(folder).parts)
+        if not hidden and file.suffix.lower() in SUPPORTED_SUFFIXES and file.is_file():
+            yield file
+
+
+def _jsonl_lines(file: Path) -> int:
+    try:
+        with file.open("rb") as fh:
+            return max(1, sum(1 for line in fh if line.strip()))
+    except OSError:
+        return 1
+
+
+def write_failures(failures: Iterable[IngestFailure], path: str | Path) -> None:
+    """Write failures as JSON lines ``{"origin", "reason"}``."""
+    with Path(path).open("w", encoding="utf-8") as fh:
+        for item in failures:
+            fh.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
