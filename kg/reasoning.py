@@ -7,6 +7,14 @@ projects ``?a ?b`` (two claims) and optionally ``?target``, ``?reason`` and ``?c
 runs with ``?article`` bound to the article's IRI, and only pairs involving one of the article's
 claims are kept (pair order and duplicates do not matter: ids are order-free).
 
+Before the rules run, ``kg/quantities.py`` and ``kg/propositions.py`` add the numbers and the
+main-clause proposition each neighbouring claim states (for ``quantity-conflict.rq`` and
+``proposition-negation.rq``), and ``kg/signals.py`` looks for the journalist's own conflict signals
+in the article's stored raw text ("This account differed sharply from ..."); they join the graph as
+``oa:Annotation`` nodes (for ``journalist-signal.rq``) and are kept in the article's inferred
+graph. Contradictions less confident than ``MIN_CONFIDENCE`` (0.4) are not reported: below it a
+rule's match is too weak a lead (e.g. mild stances on a generic topic) to spend a reader's time.
+
 Every contradiction involving one of the article's claims lives in the article's inferred graph
 and nowhere else: reasoning first drops such contradictions (and any pointing at claims that no
 longer exist) from other articles' inferred graphs, then replaces its own.
@@ -21,12 +29,17 @@ from functools import cache
 
 from owlrl import DeductiveClosure, OWLRL_Semantics
 from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
 from kg.graph import graph_iri, new_graph
 from kg.model import Contradiction
+from kg.propositions import proposition_graph
+from kg.quantities import quantity_graph
 from kg.queries import ONTOLOGY_FILE, Rule, query, rules
-from kg.store import Store
+from kg.signals import ClaimRef, Signal, conflict_signals, signal_graph
+from kg.store import Row, Store
 from kg.vocab import (
     CG,
     INFERRED_GRAPH_PREFIX,
@@ -43,6 +56,7 @@ from kg.vocab import (
 
 __all__ = [
     "contradiction_graph",
+    "article_signals",
     "find_contradictions",
     "load_ontology",
     "neighbourhood",
@@ -51,6 +65,9 @@ __all__ = [
     "remove_article",
     "tbox",
 ]
+
+
+MIN_CONFIDENCE = 0.4
 
 
 @cache
@@ -78,10 +95,27 @@ def neighbourhood(store: Store, article_id: str) -> Graph:
 
 
 def _closure(g: Graph) -> Graph:
+    """OWL 2 RL closure of ``g``'s resource triples; literal-valued ones are set aside meanwhile.
+
+    With datatype axioms off, no rule the contradiction rules rely on (inverse, symmetric,
+    subclass) fires on a literal, yet owlrl rescans every triple each round: texts, names and
+    scores are most of a neighbourhood, so leaving them out makes the closure several times faster.
+    """
+    literals = [t for t in g if isinstance(t[2], Literal) and t[1] != RDF.type]
+    for triple in literals:
+        g.remove(triple)
     DeductiveClosure(
         OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
     ).expand(g)
+    for triple in literals:
+        g.add(triple)
     return g
+
+
+@cache
+def _prepared(text: str) -> Query:
+    """A rule parsed once per process: parsing costs more than running it on a neighbourhood."""
+    return prepareQuery(text)
 
 
 def _confidence(value: Identifier | None) -> float:
@@ -99,7 +133,7 @@ def _rank(c: Contradiction) -> tuple[float, str, str]:
 
 def _apply(rule: Rule, closed: Graph, article: URIRef, focus: set[URIRef]) -> list[Contradiction]:
     best: dict[tuple[str, str], Contradiction] = {}
-    for row in closed.query(rule.text, initBindings={"article": article}):
+    for row in closed.query(_prepared(rule.text), initBindings={"article": article}):
         values = row.asdict()
         a, b = sorted((str(values["a"]), str(values["b"])))
         if a == b or (URIRef(a) not in focus and URIRef(b) not in focus):
@@ -129,6 +163,7 @@ def find_contradictions(g: Graph, article_id: str, focus: Iterable[str]) -> list
     closed = _closure(g)
     article = article_iri(article_id)
     found = [c for rule in rules() for c in _apply(rule, closed, article, wanted)]
+    found = [c for c in found if c.confidence >= MIN_CONFIDENCE]
     return sorted(found, key=lambda c: (-c.confidence, c.id))
 
 
@@ -187,6 +222,48 @@ def _prune(store: Store, article_id: str | None, keep_graph: str | None) -> None
             store.delete_graph(graph)
 
 
+def _claim_texts(g: Graph) -> list[tuple[URIRef, str]]:
+    return [
+        (claim, str(text))
+        for claim in g.subjects(RDF.type, SCHEMA.Claim)
+        if isinstance(claim, URIRef) and (text := g.value(claim, SCHEMA.text)) is not None
+    ]
+
+
+def _claim_refs(rows: list[Row]) -> list[ClaimRef]:
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[str(row["claim"])].append(row)
+    refs = []
+    for iri, group in grouped.items():
+        first = group[0]
+        cue = first.get("cueStart")
+        outlet = first.get("outlet")
+        refs.append(
+            ClaimRef(
+                iri=iri,
+                start=int(first["start"].toPython()),
+                end=int(first["end"].toPython()),
+                speaker=str(first["speaker"]),
+                names=tuple(sorted({str(r["name"]) for r in group})),
+                unknown=bool(first["unknown"].toPython()),
+                cue_start=int(cue.toPython()) if cue is not None else None,
+                outlet=str(outlet) if outlet is not None else None,
+            )
+        )
+    return refs
+
+
+def article_signals(store: Store, article_id: str) -> list[Signal]:
+    """The journalist's conflict signals in a stored article (see ``kg/signals.py``)."""
+    bound = {"article": article_iri(article_id)}
+    rows = store.select(query("article"), bound)
+    if not rows:
+        return []
+    refs = _claim_refs(store.select(query("article-claim-sources"), bound))
+    return conflict_signals(str(rows[0]["raw"]), refs)
+
+
 def reason_article(store: Store, article_id: str) -> list[Contradiction]:
     """Find the contradictions involving the article's claims and store them in its inferred graph.
 
@@ -195,10 +272,20 @@ def reason_article(store: Store, article_id: str) -> list[Contradiction]:
     own = str(inferred_graph_iri(article_id))
     rows = store.select(query("article-claims"), {"article": article_iri(article_id)})
     mine = {str(row["claim"]) for row in rows}
-    found = find_contradictions(neighbourhood(store, article_id), article_id, mine) if mine else []
+    signals = signal_graph(article_signals(store, article_id)) if mine else new_graph()
+    found = []
+    if mine:
+        g = neighbourhood(store, article_id)
+        g += signals
+        texts = _claim_texts(g)
+        g += quantity_graph(texts)
+        g += proposition_graph(texts)
+        found = find_contradictions(g, article_id, mine)
     _prune(store, article_id, own)
-    if found:
-        store.replace_graph(own, contradiction_graph(found))
+    kept = contradiction_graph(found)
+    kept += signals
+    if len(kept):
+        store.replace_graph(own, kept)
     else:
         store.delete_graph(own)
     return found

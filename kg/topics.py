@@ -13,9 +13,11 @@ is mentioned at least twice in the article.
 
 Per claim (``topics_of``): the content's own targets, the subject of its main clause first,
 then by article salience. When none of them is salient (the content says "it", "this" or names
-things the article never mentions again), the most salient targets of the claim's sentence
-context are added, then those of the sentence before it, then the article's most salient topic
-from the title and lead. Speakers and outlets are never topics.
+things the article never mentions again), the most salient targets of the claim's own sentences
+are added, and, only when the content's subject is a pronoun pointing back ("it was unsafe"), those
+of the sentence before it. Nothing else is borrowed: a topic is always named in the claim's words
+or its own sentence (or the antecedent sentence of its pronoun), so the contradiction rules never
+link two claims through a topic neither of them is about. Speakers and outlets are never topics.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ GENERIC_HEADS = frozenset(
 )
 MAX_TOPICS = 6
 FALLBACK_TOPICS = 2
-LEAD_SENTENCES = 3
 USER_DATA_KEY = "kg.topics"
 
 
@@ -85,7 +86,6 @@ class ArticleTopics:
 
     counts: Counter[str] = field(default_factory=Counter)
     entities: set[str] = field(default_factory=set)
-    lead: list[str] = field(default_factory=list)
     canonical: dict[str, str] = field(default_factory=dict)
     group_counts: Counter[str] = field(default_factory=Counter)
 
@@ -95,14 +95,11 @@ class ArticleTopics:
         if isinstance(cached := doc.user_data.get(USER_DATA_KEY), cls):
             return cached
         topics = cls()
-        sents = list(doc.sents)
-        for i, sent in enumerate(sents):
+        for sent in doc.sents:
             for key, _, is_entity in targets(sent):
                 topics.counts[key] += 1
                 if is_entity:
                     topics.entities.add(key)
-                if i < LEAD_SENTENCES:
-                    topics.lead.append(key)
         topics._link()
         doc.user_data[USER_DATA_KEY] = topics
         return topics
@@ -173,7 +170,7 @@ def topics_of(
     """Normalized topic keys of a claim, most salient first (see the module docstring).
 
     ``exclude`` holds the claim's speaker and outlet names; ``article_speakers`` the names of
-    every named speaker in the article, kept out of the fallback topics (context, lead);
+    every named speaker in the article, kept out of the fallback topics (own sentence, antecedent);
     ``skip`` the token indices of the source mentions, which are never topics. ``about`` is
     what a subjectless content characterizes (the cue's object: 'called the plan "a mess"').
     """
@@ -185,10 +182,14 @@ def topics_of(
         return tuple(out[:MAX_TOPICS])
     others = [*exclude, *article_speakers]
     _add_salient(out, _ranked(topics, context, others, inside), topics, FALLBACK_TOPICS)
-    if not any(topics.salient(k) for k in out) and context.start > 0:
+    if not any(topics.salient(k) for k in out) and context.start > 0 and _anaphoric(content):
         previous = doc[context.start - 1].sent
         _add_salient(out, _ranked(topics, previous, others, skip), topics, FALLBACK_TOPICS)
-    if not any(topics.salient(k) for k in out):
-        lead = [topics.key(k) for k in topics.lead if not _excluded(k, others)]
-        _add_salient(out, lead, topics, 1)
     return tuple(out[:MAX_TOPICS])
+
+
+def _anaphoric(content: Span) -> bool:
+    """Whether the content's main subject is a pronoun ("it was unsafe"): it points back."""
+    root = content.root
+    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return bool(subjects) and subjects[0].pos_ in {"PRON", "DET"}

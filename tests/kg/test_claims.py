@@ -136,7 +136,10 @@ def test_founding_example_praise_and_staffer_criticism(nlp: Language) -> None:
     assert praise.speaker.type == "person" and praise.cue == "labeled"
     assert (criticism.speaker.type, criticism.outlet) == ("anonymous", "CNN")
     assert (praise.stance, criticism.stance) == ("positive", "negative")
-    assert set(praise.topics) & set(criticism.topics)
+    # Topics are named by the claim itself, never borrowed from a neighbouring sentence: what
+    # links these two is the journalist's signal (tests/kg/test_contradiction_kinds.py).
+    assert criticism.topics
+    assert all(word in criticism.text.lower() for t in criticism.topics for word in t.split())
     assert raw[criticism.start : criticism.end] == criticism.text
 
 

@@ -67,3 +67,22 @@ def test_claims_about_different_things_do_not_share_topics(doc: Doc) -> None:
 def test_quantities_and_dates_are_not_topics(doc: Doc) -> None:
     topics = ArticleTopics.of(doc)
     assert not {"monday", "two years", "40 000"} & set(topics.counts)
+
+
+def test_only_a_pronoun_subject_borrows_the_previous_sentences_topic() -> None:
+    text = (
+        "The ferry pier reopened.\nThe ferry pier is busy again. "
+        "A clerk said the kiosk opened late. The ferry pier was packed. "
+        "A guard said it was crowded."
+    )
+    doc = load_nlp()(text)
+
+    def found(fragment: str, source: str) -> tuple[str, ...]:
+        start = text.index(fragment)
+        content = doc.char_span(start, start + len(fragment))
+        skip = {t.i for t in doc.char_span(text.index(source), text.index(source) + len(source))}
+        return topics_of(doc, content, content.sent, skip=skip)
+
+    assert "ferry pier" not in found("the kiosk opened late", "A clerk")
+    assert "kiosk" in found("the kiosk opened late", "A clerk")
+    assert "ferry pier" in found("it was crowded", "A guard")

@@ -1,0 +1,114 @@
+"""Ingest-and-reason time of one new article against stores of 0, 1k and 10k synthetic claims.
+
+The new article is the founding example, examples/twitter-spaces-desantis-launch.txt (parsed
+once, outside the timed part); each run times ``store_analysis`` (claims, graph write, reasoning
+over the article's neighbourhood). Synthetic stores hold articles of ``PER_ARTICLE`` claims by
+speakers from a pool of 200, on two topics each from a pool of about 380 that includes every
+topic of the new article (single and multi-word), so its neighbourhood grows with the store as
+it would with real news on one beat: at 10k claims each of its topics is shared by some 50
+stored claims. Prints a table with the ratio to the empty store (median of ``--runs``).
+
+    .venv/bin/python bench/reasoning.py [--sizes 0 1000 10000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.claims import build_claims  # noqa: E402
+from kg.graph import article_graph, graph_iri  # noqa: E402
+from kg.model import Article, Claim, RawArticle, Speaker  # noqa: E402
+from kg.nlp import load_nlp  # noqa: E402
+from kg.pipeline import Analysis, analyse, store_analysis  # noqa: E402
+from kg.store.embedded import EmbeddedStore  # noqa: E402
+
+ARTICLE = ROOT / "examples" / "twitter-spaces-desantis-launch.txt"
+PER_ARTICLE = 10
+WORDS = "grain river lantern copper meadow signal harbor orbit velvet quarry".split()
+PHRASES = ["plain", "fine", "awful", "remarkable", "costly", "dull", "steady", "grim"]
+
+
+def _topics(new: list[str]) -> list[str]:
+    rng = random.Random(7)
+    pool = [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(280)] + WORDS
+    return pool + new
+
+
+def fill(store: EmbeddedStore, claims: int, new_topics: list[str]) -> None:
+    """``claims`` synthetic claims, ``PER_ARTICLE`` per article, written like real ingest."""
+    rng = random.Random(claims)
+    topics = _topics(new_topics)
+    speakers = [Speaker(f"person:s{i}", f"Speaker {i}", "person") for i in range(200)]
+    for n in range(claims // PER_ARTICLE):
+        parts = [f"{rng.choice(PHRASES)} statement {n}-{i}" for i in range(PER_ARTICLE)]
+        raw = ". ".join(parts) + "."
+        source = RawArticle(raw, "bench", url=f"https://bench.example/{n}", published="2025-01-01")
+        article = Article(source, raw, tuple(range(len(raw) + 1)))
+        found = []
+        for text in parts:
+            start = raw.index(text)
+            score = rng.choice([-0.7, -0.3, 0.0, 0.3, 0.7])
+            stance = "positive" if score > 0 else "negative" if score < 0 else "neutral"
+            found.append(
+                Claim(
+                    article.id,
+                    rng.choice(speakers),
+                    text,
+                    start,
+                    start + len(text),
+                    "indirect",
+                    cue="said",
+                    topics=tuple(rng.sample(topics, 2)),
+                    stance=stance,
+                    stance_score=score,
+                )  # fmt: skip
+            )
+        store.replace_graph(str(graph_iri(article.id)), article_graph(article, found))
+
+
+def timed(analysis: Analysis, size: int, runs: int) -> tuple[float, int, int]:
+    """Median seconds of ``store_analysis`` into a fresh store of ``size`` claims."""
+    new_topics = sorted(
+        {t for c in build_claims(analysis.article, analysis.doc, analysis.attributions)
+         for t in c.topics}
+    )  # fmt: skip
+    times, found, quads = [], 0, 0
+    with tempfile.TemporaryDirectory() as tmp:
+        store = EmbeddedStore(str(Path(tmp) / "store"))
+        fill(store, size, new_topics)
+        quads = store.quad_count()
+        for _ in range(runs):
+            start = time.perf_counter()
+            _, contradictions = store_analysis(store, analysis)
+            times.append(time.perf_counter() - start)
+            found = len(contradictions)
+        store.close()
+    return statistics.median(times), found, quads
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    raw = RawArticle(ARTICLE.read_text(encoding="utf-8"), str(ARTICLE), url="https://new.example")
+    [analysis] = list(analyse([raw], load_nlp()))
+    rows = [(size, *timed(analysis, size, args.runs)) for size in args.sizes]
+    base = rows[0][1]
+    print("| store claims | quads | ingest+reason ms (median) | contradictions | ratio |")  # noqa: T201
+    print("|---|---|---|---|---|")  # noqa: T201
+    for size, seconds, found, quads in rows:
+        print(f"| {size:,} | {quads:,} | {seconds * 1000:.0f} | {found} | {seconds / base:.2f} |")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
