@@ -106,9 +106,7 @@ def test_claims_list_and_filters(api: Api) -> None:
     response = httpx.get(f"{api.url}/claims")
     body = response.json()
     assert response.headers["X-Total-Count"] == "3"
-    assert [c["id"] for c in body] == [
-        api.claims[k].id for k in ("cut", "unsafe", "tickets")
-    ]
+    assert [c["id"] for c in body] == [api.claims[k].id for k in ("cut", "unsafe", "tickets")]
     page = httpx.get(f"{api.url}/claims", params={"limit": 1, "offset": 1})
     assert page.headers["X-Total-Count"] == "3"
     assert [c["id"] for c in page.json()] == [api.claims["unsafe"].id]
