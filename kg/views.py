@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -151,11 +152,16 @@ def list_claims(
     limit: int = 100,
     offset: int = 0,
     speaker_id: str | None = None,
+    q: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of claims in reading order, and how many match in all.
 
     ``speaker`` matches a speaker id or a case-insensitive substring of a name; ``speaker_id``
-    only an exact id; ``topic`` is a topic label or id; ``stance``/``kind`` their names.
+    only an exact id; ``topic`` is a topic label or id; ``stance``/``kind`` their names; ``q`` a
+    case-insensitive substring of the claim text; ``since``/``until`` inclusive bounds on the
+    article's publication date (undated articles drop out when either is given).
     Pages are cut in Python after one light query for the matching claim IRIs.
     Raises ``ValueError`` for an unknown stance or kind.
     """
@@ -167,6 +173,9 @@ def list_claims(
         "topicQ": topic_iri(topic) if topic else ANY,
         "stanceQ": _choice(stance, STANCE_TERMS, "stance"),
         "kindQ": _choice(kind, KIND_TERMS, "kind"),
+        "textQ": Literal(q) if q else ANY,
+        "sinceQ": Literal(since.isoformat()) if since else ANY,
+        "untilQ": Literal(until.isoformat()) if until else ANY,
     }
     seen: dict[str, None] = {}
     for row in store.select(query("claim-ids"), bindings):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 
 from api.deps import TOTAL_HEADER, Limit, Offset, StoreDep, not_found, page
 from api.problems import problems
@@ -21,10 +24,16 @@ def claims(
     topic: str | None = None,
     stance: Stance | None = None,
     kind: ClaimKind | None = None,
+    q: Annotated[str | None, Query(description="Part of the claim text, any case.")] = None,
+    since: Annotated[date | None, Query(description="Published on or after (ISO).")] = None,
+    until: Annotated[date | None, Query(description="Published on or before (ISO).")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict:
     """Claims in reading order. ``speaker`` is an id or part of a name; ``topic`` a label or id.
+
+    ``since``/``until`` bound the article's publication date; undated articles are left out
+    when either is given.
 
     The body is a JSON array; ``X-Total-Count`` gives the number of matches over all pages."""
     data, count = list_claims(
@@ -34,6 +43,9 @@ def claims(
         topic=topic,
         stance=stance,
         kind=kind,
+        q=q,
+        since=since,
+        until=until,
         limit=limit,
         offset=offset,
     )

@@ -24,6 +24,7 @@ RAW = (
     "A harbour pilot told the Courier the ferry line is unsafe in winter storms.\n"
     "Holm added that the ferry line will be paid for by ticket sales.\n"
 )
+PUBLISHED = "2024-03-05"
 HOLM = Speaker("mira holm", "Mira Holm", "person", aliases=("Holm",))
 PILOT = Speaker("harbour pilot", "a harbour pilot", "anonymous")
 
@@ -53,8 +54,10 @@ def _claim(article: Article, speaker: Speaker, content: str, cue: str, **kw) -> 
     )
 
 
-def fill(store: EmbeddedStore) -> tuple[Article, dict[str, Claim]]:
-    source = RawArticle(RAW, "test", url="https://courier.example/ferry", title="Ferry plan")
+def fill(store: EmbeddedStore, published: str | None = None) -> tuple[Article, dict[str, Claim]]:
+    source = RawArticle(
+        RAW, "test", url="https://courier.example/ferry", title="Ferry plan", published=published
+    )
     article = Article(source, RAW, tuple(range(len(RAW) + 1)))
     claims = {
         "cut": _claim(
@@ -83,9 +86,11 @@ def fill(store: EmbeddedStore) -> tuple[Article, dict[str, Claim]]:
     return article, claims
 
 
-def start(tmp_path_factory, serve_app, token: str | None) -> Iterator[Api]:
+def start(
+    tmp_path_factory, serve_app, token: str | None, published: str | None = None
+) -> Iterator[Api]:
     store = EmbeddedStore(str(tmp_path_factory.mktemp("rest") / "store"))
-    article, claims = fill(store)
+    article, claims = fill(store, published)
     settings = Settings(store=store.location, api_token=token)
     with serve_app(create_app(settings, store=store)) as url:
         yield Api(url, store, article, claims)
@@ -95,6 +100,11 @@ def start(tmp_path_factory, serve_app, token: str | None) -> Iterator[Api]:
 @pytest.fixture(scope="module")
 def api(tmp_path_factory, serve_app) -> Iterator[Api]:
     yield from start(tmp_path_factory, serve_app, None)
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory, serve_app) -> Iterator[Api]:
+    yield from start(tmp_path_factory, serve_app, None, PUBLISHED)
 
 
 @pytest.fixture
@@ -118,8 +128,33 @@ def test_claims_list_and_filters(api: Api) -> None:
     assert httpx.get(f"{api.url}/claims", params={"article": "nope"}).json() == []
 
 
+def _ids(api: Api, **params: str) -> list[str]:
+    response = httpx.get(f"{api.url}/claims", params=params)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert response.headers["X-Total-Count"] == str(len(body))
+    return [c["id"] for c in body]
+
+
+def test_claims_text_search(api: Api) -> None:
+    assert _ids(api, q="FERRY LINE IS") == [api.claims["unsafe"].id]
+    assert _ids(api, q="ferry line will") == [api.claims[k].id for k in ("cut", "tickets")]
+    assert _ids(api, q="ticket", speaker="pilot") == []
+    assert _ids(api, q="') } #") == []
+
+
+def test_claims_date_range(api: Api, dated: Api) -> None:
+    everything = [dated.claims[k].id for k in ("cut", "unsafe", "tickets")]
+    assert _ids(dated, since=PUBLISHED) == _ids(dated, until=PUBLISHED) == everything
+    assert _ids(dated, since=PUBLISHED, until=PUBLISHED, q="ticket") == [dated.claims["tickets"].id]
+    assert _ids(dated, since="2024-03-06") == []
+    assert _ids(dated, until="2024-03-04") == []
+    assert _ids(api, since="1990-01-01") == _ids(api, until="2990-01-01") == []
+
+
 def test_bad_parameters_are_422_problems(api: Api) -> None:
-    for params in ({"stance": "angry"}, {"kind": "sung"}, {"limit": 0}, {"offset": -1}):
+    bad_dates = ({"since": "2024-13-01"}, {"until": "yesterday"}, {"since": "2024-02-30"})
+    for params in ({"stance": "angry"}, {"kind": "sung"}, {"limit": 0}, {"offset": -1}, *bad_dates):
         r = httpx.get(f"{api.url}/claims", params=params)
         assert r.status_code == 422, params
         assert r.headers["content-type"] == PROBLEM

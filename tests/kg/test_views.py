@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 
@@ -44,8 +45,13 @@ LIND = Speaker("ada lind", "Ada Lind", "person")
 COSTA = Speaker("rui costa", "Rui Costa", "person")
 
 
-def make_article(raw: str, url: str, title: str) -> Article:
-    source = RawArticle(raw, "test", url=url, title=title, outlet="Valley Ledger")
+PUBLISHED = "2023-05-02T18:45:00-04:00"
+
+
+def make_article(raw: str, url: str, title: str, published: str | None = None) -> Article:
+    source = RawArticle(
+        raw, "test", url=url, title=title, outlet="Valley Ledger", published=published
+    )
     return Article(source, raw, tuple(range(len(raw) + 1)))
 
 
@@ -69,7 +75,7 @@ def claim(art: Article, speaker: Speaker, content: str, cue: str, **kw) -> Claim
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Iterator[tuple[EmbeddedStore, dict[str, Claim]]]:
     s = EmbeddedStore(str(tmp_path_factory.mktemp("views") / "store"))
-    one = make_article(FIRST, "https://t.example/ring-road", "Ring road row")
+    one = make_article(FIRST, "https://t.example/ring-road", "Ring road row", PUBLISHED)
     two = make_article(SECOND, "https://t.example/schools", "Schools")
     claims = {
         "end_jams": claim(
@@ -158,6 +164,37 @@ def test_claim_filters(store) -> None:
     assert ids(speaker="nobody at all") == set()
     with pytest.raises(ValueError):
         views.list_claims(s, stance="furious")
+
+
+def test_text_search_is_a_bound_case_insensitive_substring(store) -> None:
+    s, made = store
+
+    def ids(**kw) -> set[str]:
+        return {r["id"] for r in views.list_claims(s, **kw)[0]}
+
+    assert ids(q="RING Road") == {made["move_jams"].id, made["shops"].id}
+    assert ids(q="jams") == {made["end_jams"].id, made["move_jams"].id}
+    assert ids(q="jams", speaker="solberg") == {made["end_jams"].id}
+    assert ids(q='" || true || "') == set()
+    assert ids(q="") == {c.id for c in made.values()}
+
+
+def test_date_range_is_inclusive_and_drops_undated_articles(store) -> None:
+    s, made = store
+    first = {made["end_jams"].id, made["move_jams"].id}
+    day = date(2023, 5, 2)
+
+    def ids(**kw) -> set[str]:
+        rows, total = views.list_claims(s, **kw)
+        assert total == len(rows)
+        return {r["id"] for r in rows}
+
+    assert ids(since=day) == ids(until=day) == ids(since=day, until=day) == first
+    assert ids(since=date(2023, 5, 3)) == set()
+    assert ids(until=date(2023, 5, 1)) == set()
+    assert ids(since=date(2000, 1, 1), until=date(2099, 12, 31)) == first
+    assert ids(since=day, q="planner") == set()
+    assert ids(since=day, q="elsewhere") == {made["move_jams"].id}
 
 
 def test_paging_keeps_reading_order_and_total(store) -> None:
