@@ -5,10 +5,11 @@ articles, speakers, topics and claims, one named graph per article), loads them 
 embedded store and, dumped as N-Quads, into an Oxigraph store. Then serves both on 127.0.0.1 free
 ports (claimgraph with uvicorn, one worker) and times the same two queries against each:
 a selective one (every triple of one claim) and a join (claims and speaker names of one topic),
-``--requests`` sequential requests each; then ``--clients`` concurrent clients of ``--requests``
-requests each against claimgraph alone. Prints one table.
+``--rounds`` rounds of ``--requests`` sequential requests each, the servers taking turns; then
+``--clients`` concurrent clients of ``--requests`` requests each against claimgraph alone. Prints
+one table (p50 and p95 over all rounds).
 
-    .venv/bin/python bench/api.py --requests 200 --clients 20
+    .venv/bin/python bench/api.py --requests 200 --rounds 3 --clients 20
 """
 
 from __future__ import annotations
@@ -194,6 +195,26 @@ def rows_of(url: str, query: str) -> int:
     return len(r.json()["results"]["bindings"])
 
 
+def sequential(servers: Servers, query: str, args: argparse.Namespace) -> dict[str, Timing]:
+    """``--rounds`` rounds of ``--requests`` sequential requests per server, the servers taking
+    turns within each round, so a noisy spell on the machine hits both alike."""
+    clients = {name: httpx.Client(timeout=60) for name in vars(servers)}
+    timings = {name: Timing([], 0, 0.0) for name in clients}
+    try:
+        for name, url in vars(servers).items():
+            run(clients[name], url, query, 10)
+        for _ in range(args.rounds):
+            for name, url in vars(servers).items():
+                part = run(clients[name], url, query, args.requests)
+                timings[name].latencies.extend(part.latencies)
+                timings[name].errors += part.errors
+                timings[name].wall += part.wall
+    finally:
+        for client in clients.values():
+            client.close()
+    return timings
+
+
 def measure(servers: Servers, queries: dict[str, str], args: argparse.Namespace) -> list[str]:
     lines = ["| run | requests | errors | p50 ms | p95 ms | req/s |", "|---|---|---|---|---|---|"]
     ratios = []
@@ -201,12 +222,9 @@ def measure(servers: Servers, queries: dict[str, str], args: argparse.Namespace)
         counts = {name: rows_of(url, query) for name, url in vars(servers).items()}
         if len(set(counts.values())) != 1:
             raise RuntimeError(f"{label}: the servers disagree on the result size {counts}")
-        timings = {}
-        for name, url in vars(servers).items():
-            with httpx.Client(timeout=60) as client:
-                run(client, url, query, 10)
-                timings[name] = run(client, url, query, args.requests)
-            lines.append(timings[name].row(f"{name} {label} ({counts[name]} rows), sequential"))
+        timings = sequential(servers, query, args)
+        for name, timing in timings.items():
+            lines.append(timing.row(f"{name} {label} ({counts[name]} rows), sequential"))
         cg, ox = (statistics.median(timings[k].latencies) for k in ("claimgraph", "oxigraph"))
         ratios.append(f"{label} p50 claimgraph/oxigraph: {cg / ox:.2f}x")
     found = concurrent(servers.claimgraph, queries["selective"], args.clients, args.requests)
@@ -217,6 +235,7 @@ def measure(servers: Servers, queries: dict[str, str], args: argparse.Namespace)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per run and client")
+    parser.add_argument("--rounds", type=int, default=3, help="sequential rounds per server")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--articles", type=int, default=210, help="articles, ~240 triples each")
     parser.add_argument("--claims", type=int, default=8, help="claims per article")

@@ -10,6 +10,7 @@ import itertools
 import logging
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -21,7 +22,7 @@ from rdflib.namespace import DCTERMS, RDF, VOID
 from api.deps import SettingsDep, StoreDep
 from api.negotiation import negotiate
 from api.problems import problems
-from kg.store import QuerySyntaxError, QueryTimeout, RawResult, Store, StoreError
+from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError
 
 router = APIRouter(tags=["sparql"])
 log = logging.getLogger(__name__)
@@ -107,15 +108,23 @@ def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 
+@lru_cache(maxsize=256)
+def _negotiated(accept: str | None, graph: bool) -> str | None:
+    """``negotiate`` for a graph or a result form, cached: clients repeat their Accept header."""
+    if graph:
+        return negotiate(accept, GRAPH_TYPES, GRAPH_ALIASES)
+    return negotiate(accept, RESULT_TYPES, RESULT_ALIASES)
+
+
 def _choose(form: str, fmt: str | None, accept: str | None) -> str | Response:
     graph = form in ("CONSTRUCT", "DESCRIBE")
-    offered, aliases = (GRAPH_TYPES, GRAPH_ALIASES) if graph else (RESULT_TYPES, RESULT_ALIASES)
+    offered = GRAPH_TYPES if graph else RESULT_TYPES
     if fmt:
         named = FORMAT_NAMES.get(fmt.lower(), (fmt, fmt))[graph]
         if named not in offered:
             return _plain(400, f"format {fmt!r} does not apply to {form}; use one of {offered}")
         return named
-    chosen = negotiate(accept, offered, aliases)
+    chosen = _negotiated(accept, graph)
     if chosen is None:
         return _plain(406, f"cannot answer a {form} query as {accept}; offered: {offered}")
     return chosen
@@ -135,7 +144,7 @@ def _run(
     media: str,
     graphs: tuple[list[str], list[str]],
     timeout_s: float,
-) -> tuple[RawResult, list[bytes], Iterator[bytes] | None]:
+) -> tuple[str, bytes, Iterator[bytes] | None]:
     """Run the query and read up to ``HEAD_BYTES`` of its output on the same worker thread.
 
     A result that fits is sent whole (no stream: one thread hop per request instead of one per
@@ -147,8 +156,22 @@ def _run(
         head.append(chunk)
         size += len(chunk)
         if size >= HEAD_BYTES:
-            return result, head, result.chunks
-    return result, head, None
+            return result.media_type, b"".join(head), result.chunks
+    return result.media_type, b"".join(head), None
+
+
+async def _head(
+    store: Store,
+    text: str,
+    media: str,
+    graphs: tuple[list[str], list[str]],
+    timeout_s: float,
+) -> tuple[str, bytes, Iterator[bytes] | None]:
+    """``_run``, awaited on the store's own query thread where it has one (``query_head``)."""
+    query_head = getattr(store, "query_head", None)
+    if query_head is None:
+        return await run_in_threadpool(_run, store, text, media, graphs, timeout_s)
+    return await query_head(text, media, *graphs, timeout_s, hold_bytes=HEAD_BYTES)
 
 
 async def _answer(
@@ -167,7 +190,7 @@ async def _answer(
     if isinstance(media, Response):
         return media
     try:
-        result, head, rest = await run_in_threadpool(_run, store, text, media, graphs, timeout_s)
+        media_type, head, rest = await _head(store, text, media, graphs, timeout_s)
     except QuerySyntaxError as exc:
         return _plain(400, str(exc))
     except QueryTimeout as exc:
@@ -178,9 +201,9 @@ async def _answer(
         return _plain(500, str(exc))
     headers = {"Vary": "Accept"}
     if rest is None:
-        return Response(b"".join(head), media_type=result.media_type, headers=headers)
-    chunks = _stream(itertools.chain(head, rest))
-    return StreamingResponse(chunks, media_type=result.media_type, headers=headers)
+        return Response(head, media_type=media_type, headers=headers)
+    chunks = _stream(itertools.chain([head], rest))
+    return StreamingResponse(chunks, media_type=media_type, headers=headers)
 
 
 def service_description(store: Store, endpoint: str) -> Graph:
@@ -212,7 +235,7 @@ def service_description(store: Store, endpoint: str) -> Graph:
 
 async def _describe(request: Request, store: Store) -> Response:
     accept = request.headers.get("accept")
-    media = negotiate(accept, GRAPH_TYPES, GRAPH_ALIASES) or "text/turtle"
+    media = _negotiated(accept, True) or "text/turtle"
     endpoint = str(request.url.replace(query=""))
     graph = await run_in_threadpool(service_description, store, endpoint)
     body = graph.serialize(format=SD_FORMATS[media], encoding="utf-8")

@@ -4,21 +4,27 @@ Reads run over the union of all graphs. ``replace_graph`` is one SPARQL Update r
 graph, insert the new triples), which pyoxigraph applies as a single transaction, so readers see
 the old graph or the new one, never a mix.
 
-User queries (``query_raw``) run on daemon worker threads (pyoxigraph releases the GIL while
-evaluating) and pyoxigraph's own writers serialize them into a bounded queue; the worker stops at
-its next write once the deadline passes or the reader goes away. A query that computes for long
+User queries (``query_raw``, ``query_head``) run on ``query_workers`` daemon threads kept for
+the store's life (pyoxigraph releases the GIL while evaluating): a result up to the hold size comes
+back whole in one hand-over, a longer one streams through a bounded queue. The worker stops at its
+next write once the deadline passes or the reader goes away. A query that computes for long
 without producing output (a big aggregate, a sort) cannot be interrupted, as pyoxigraph has no
-cancel: the caller still gets ``QueryTimeout`` on time, the worker finishes in the background, and
+cancel: the caller still gets ``QueryTimeout`` on time, the query keeps its worker until done, and
 ``query_workers`` bounds how many such queries run at once."""
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from contextlib import suppress
+from functools import partial
+from itertools import chain
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -28,7 +34,7 @@ from kg.store import QuerySyntaxError, QueryTimeout, RawResult, Row, StoreError
 from kg.store.sparqltext import bind, is_update, keywords, to_ox, to_rdflib
 from kg.vocab import PREFIXES
 
-__all__ = ["EmbeddedStore", "GRAPH_FORMATS", "RESULT_FORMATS", "to_ox", "to_rdflib"]
+__all__ = ["EmbeddedStore", "GRAPH_FORMATS", "RESULT_FORMATS", "RawHead", "to_ox", "to_rdflib"]
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -48,6 +54,7 @@ DATASET_FORMATS = {
 }
 QUERY_WORKERS = 4
 HOLD_BYTES = 1 << 20
+CHUNK_BYTES = 64 << 10
 MAX_RESULT_BYTES = 256 << 20
 UNION_CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _PREFIXES = {name: str(ns) for name, ns in PREFIXES.items()}
@@ -70,17 +77,65 @@ class _Cancelled(Exception):
     """The reader went away or gave up; the worker stops writing."""
 
 
-class _Stream:
-    """A file-like sink for pyoxigraph writers that feeds a bounded queue read by the response."""
+class RawHead(NamedTuple):
+    """A user query's whole output (``rest`` None), or its start and an iterator of the rest."""
 
-    def __init__(self, deadline: float | None, limit: int) -> None:
-        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=64)
+    media_type: str
+    head: bytes
+    rest: Iterator[bytes] | None
+
+
+class _Workers:
+    """``size`` daemon threads, started on first use and kept, each running one query at a time.
+
+    Not ``ThreadPoolExecutor``: its threads are joined at exit, and a query pyoxigraph cannot
+    interrupt must not block shutdown. Jobs queue while every thread is busy.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._threads = 0
+        self._lock = threading.Lock()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            if self._threads < self.size:
+                threading.Thread(target=self._loop, name="sparql-query", daemon=True).start()
+                self._threads += 1
+        self._jobs.put(job)
+
+    def _loop(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            job()
+
+    def close(self) -> None:
+        """Let the threads end once their current query is done."""
+        with self._lock:
+            for _ in range(self._threads):
+                self._jobs.put(None)
+            self._threads = 0
+
+
+class _Job:
+    """One user query: a file-like sink for pyoxigraph writers that holds the first ``hold`` bytes.
+
+    ``head`` resolves with the whole output, or with its first ``hold`` bytes once there are that
+    many; the rest then goes through a bounded queue in ``CHUNK_BYTES`` pieces, read by ``rest``.
+    """
+
+    def __init__(self, deadline: float | None, limit: int, hold: int) -> None:
+        self.head: Future[tuple[str, bytes, bool]] = Future()
+        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=16)
         self.cancelled = threading.Event()
-        self.deadline = deadline
-        self.limit = limit
+        self.deadline, self.limit, self.hold = deadline, limit, hold
+        self.media_type = ""
         self.size = 0
+        self.buffer: list[bytes] = []
+        self.buffered = 0
+        self.streaming = False
 
-    def _check(self) -> None:
+    def check(self) -> None:
         if self.cancelled.is_set():
             raise _Cancelled
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -88,31 +143,100 @@ class _Stream:
 
     def put(self, kind: str, value: Any = None) -> None:
         while True:
-            self._check()
-            try:
-                self.queue.put((kind, value), timeout=0.1)
-                return
-            except queue.Full:
-                continue
+            self.check()
+            with suppress(queue.Full):
+                return self.queue.put((kind, value), timeout=0.1)
 
     def write(self, data: bytes) -> int:
+        self.check()
         self.size += len(data)
         if self.size > self.limit:
             raise StoreError(f"result larger than {self.limit} bytes: add a LIMIT")
-        self.put("data", bytes(data))
+        self.buffer.append(bytes(data))
+        self.buffered += len(data)
+        if self.buffered >= (CHUNK_BYTES if self.streaming else self.hold):
+            self._send()
         return len(data)
 
     def flush(self) -> None:
-        self._check()
+        self.check()
 
-    def get(self) -> tuple[str, Any]:
-        """The next event; raises ``QueryTimeout`` (and cancels the worker) past the deadline."""
-        timeout = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+    def _send(self) -> None:
+        data = b"".join(self.buffer)
+        self.buffer.clear()
+        self.buffered = 0
+        if self.streaming:
+            self.put("data", data)
+        else:
+            self.streaming = True
+            self.head.set_result((self.media_type, data, False))
+
+    def finish(self) -> None:
+        """Worker: the output is complete."""
+        if not self.streaming:
+            self.head.set_result((self.media_type, b"".join(self.buffer), True))
+            return
+        if self.buffer:
+            self._send()
+        self.put("end")
+
+    def fail(self, exc: Exception) -> None:
+        """Worker: the query failed; the reader gets ``exc``."""
+        if not self.streaming:
+            self.head.set_exception(exc)
+            return
         try:
-            return self.queue.get(timeout=timeout)
-        except queue.Empty:
+            self.put("error", exc)
+        except (_Cancelled, QueryTimeout):
+            pass
+
+    def abandon(self) -> QueryTimeout:
+        """Reader: give up. A job not yet started never starts; a running one stops at a write."""
+        if self.head.cancel():
+            return QueryTimeout("query not started: every query worker is busy; try again later")
+        self.cancelled.set()
+        return QueryTimeout("query stopped: it ran past the time limit")
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def wait(self) -> RawHead:
+        try:
+            return self._outcome(self.head.result(self.remaining()))
+        except TimeoutError:
+            raise self.abandon() from None
+        except BaseException:
+            self.abandon()
+            raise
+
+    async def wait_async(self) -> RawHead:
+        try:
+            head = await asyncio.wait_for(asyncio.wrap_future(self.head), self.remaining())
+        except TimeoutError:
+            raise self.abandon() from None
+        except BaseException:
+            self.abandon()
+            raise
+        return self._outcome(head)
+
+    def _outcome(self, head: tuple[str, bytes, bool]) -> RawHead:
+        media_type, data, complete = head
+        return RawHead(media_type, data, None if complete else self._rest())
+
+    def _rest(self) -> Iterator[bytes]:
+        try:
+            while True:
+                try:
+                    kind, value = self.queue.get(timeout=self.remaining())
+                except queue.Empty:
+                    raise QueryTimeout("query stopped: it ran past the time limit") from None
+                if kind == "end":
+                    return
+                if kind == "error":
+                    raise value
+                yield value
+        finally:
             self.cancelled.set()
-            raise QueryTimeout("query stopped: it ran past the time limit") from None
 
 
 class EmbeddedStore:
@@ -135,7 +259,7 @@ class EmbeddedStore:
         self.location = str(location)
         self.read_only = read_only
         self.max_result_bytes = max_result_bytes
-        self._slots = threading.BoundedSemaphore(query_workers)
+        self._workers = _Workers(query_workers)
 
     @property
     def _db(self) -> ox.Store:
@@ -221,41 +345,48 @@ class EmbeddedStore:
         Errors found before the first ``HOLD_BYTES`` of output raise here; a failure after that
         (time limit, size cap) ends the stream early with an exception.
         """
-        if "SERVICE" in keywords(query):
+        job = self._start(query, media_type, default_graph_uris, named_graph_uris, timeout_s)
+        media, data, rest = job.wait()
+        return RawResult(media, iter([data]) if rest is None else chain([data], rest))
+
+    async def query_head(
+        self,
+        query: str,
+        media_type: str,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout_s: float | None = None,
+        hold_bytes: int = HOLD_BYTES,
+    ) -> RawHead:
+        """``query_raw`` for an event loop, awaited without a thread of its own: an output of up
+        to ``hold_bytes`` comes whole; a longer one as its start and a (blocking) iterator."""
+        job = self._start(
+            query, media_type, default_graph_uris, named_graph_uris, timeout_s, hold_bytes
+        )
+        return await job.wait_async()
+
+    def _start(
+        self,
+        query: str,
+        media_type: str,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+        timeout_s: float | None,
+        hold: int = HOLD_BYTES,
+    ) -> _Job:
+        """Queue the query for one of the ``query_workers`` threads."""
+        words = keywords(query)
+        if "SERVICE" in words:
             raise QuerySyntaxError("SERVICE (federated query) is not allowed on this endpoint")
-        options = self._dataset_options(query, default_graph_uris, named_graph_uris)
+        options = self._dataset_options(words, default_graphs, named_graphs)
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        stream = _Stream(deadline, self.max_result_bytes)
-        self._start_worker(query, media_type, options, stream)
-        try:
-            kind, value = stream.get()
-            if kind == "error":
-                raise value
-            held, done = self._hold(stream)
-        except BaseException:
-            stream.cancelled.set()
-            raise
-        return RawResult(value, iter(held) if done else self._drain(stream, held))
+        job = _Job(deadline, self.max_result_bytes, hold)
+        self._workers.submit(partial(self._produce, query, media_type, options, job))
+        return job
 
-    def _start_worker(self, query: str, media_type: str, options: dict, stream: _Stream) -> None:
-        """Run ``_produce`` on a daemon thread once one of the ``query_workers`` slots is free.
-
-        Daemon threads, because a query pyoxigraph cannot interrupt must not block shutdown.
-        """
-        wait = None if stream.deadline is None else stream.deadline - time.monotonic()
-        if not self._slots.acquire(timeout=None if wait is None else max(0.0, wait)):
-            raise QueryTimeout("query not started: every query worker is busy; try again later")
-
-        def run() -> None:
-            try:
-                self._produce(query, media_type, options, stream)
-            finally:
-                self._slots.release()
-
-        threading.Thread(target=run, name="sparql-query", daemon=True).start()
-
+    @staticmethod
     def _dataset_options(
-        self, query: str, default_graphs: Sequence[str], named_graphs: Sequence[str]
+        words: set[str], default_graphs: Sequence[str], named_graphs: Sequence[str]
     ) -> dict[str, Any]:
         """Protocol graphs override the query's FROM; without either, read the union."""
         options: dict[str, Any] = {}
@@ -263,78 +394,44 @@ class EmbeddedStore:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        if not options and "FROM" not in keywords(query):
+        if not options and "FROM" not in words:
             options["use_default_graph_as_union"] = True
         return options
 
-    def _produce(self, query: str, media_type: str, options: dict, stream: _Stream) -> None:
-        """Worker: evaluate and serialize into ``stream``, ending with an end or error event.
+    def _produce(self, query: str, media_type: str, options: dict, job: _Job) -> None:
+        """Worker: evaluate and serialize into ``job``, which ends with its output or an error.
 
         Tracebacks are cleared before an error crosses threads: their frames hold pyoxigraph
         results, which must be dropped on the thread that made them.
         """
+        if not job.head.set_running_or_notify_cancel():
+            return
         try:
-            self._serialize(query, media_type, options, stream)
-            stream.put("end")
+            job.check()
+            self._serialize(query, media_type, options, job)
+            job.finish()
         except _Cancelled:
             return
         except (QuerySyntaxError, QueryTimeout, StoreError) as exc:
             _clear(exc)
-            self._report(stream, exc)
-        except (OSError, ValueError, RuntimeError) as exc:
+            job.fail(exc)
+        except Exception as exc:
             _clear(exc)
-            self._report(stream, StoreError(f"query failed: {exc}"))
+            job.fail(StoreError(f"query failed: {exc}"))
 
-    def _serialize(self, query: str, media_type: str, options: dict, stream: _Stream) -> None:
+    def _serialize(self, query: str, media_type: str, options: dict, job: _Job) -> None:
         try:
             result = self._db.query(query, **options)
         except SyntaxError as exc:
             raise _syntax_error(query, exc) from None
         if isinstance(result, ox.QueryTriples):
-            media_type = media_type if media_type in GRAPH_FORMATS else "text/turtle"
-            stream.put("start", media_type)
-            ox.serialize(result, stream, GRAPH_FORMATS[media_type], prefixes=_PREFIXES)
+            job.media_type = media_type if media_type in GRAPH_FORMATS else "text/turtle"
+            ox.serialize(result, job, GRAPH_FORMATS[job.media_type], prefixes=_PREFIXES)
         else:
             if media_type not in RESULT_FORMATS:
                 media_type = "application/sparql-results+json"
-            stream.put("start", media_type)
-            result.serialize(stream, RESULT_FORMATS[media_type])
-
-    @staticmethod
-    def _report(stream: _Stream, exc: Exception) -> None:
-        try:
-            stream.put("error", exc)
-        except (_Cancelled, QueryTimeout):
-            pass
-
-    @staticmethod
-    def _hold(stream: _Stream) -> tuple[list[bytes], bool]:
-        """Read up to ``HOLD_BYTES`` of output; also say whether the result is complete."""
-        held: list[bytes] = []
-        size = 0
-        while size < HOLD_BYTES:
-            kind, value = stream.get()
-            if kind == "error":
-                raise value
-            if kind == "end":
-                return held, True
-            held.append(value)
-            size += len(value)
-        return held, False
-
-    @staticmethod
-    def _drain(stream: _Stream, held: list[bytes]) -> Iterator[bytes]:
-        try:
-            yield from held
-            while True:
-                kind, value = stream.get()
-                if kind == "end":
-                    return
-                if kind == "error":
-                    raise value
-                yield value
-        finally:
-            stream.cancelled.set()
+            job.media_type = media_type
+            result.serialize(job, RESULT_FORMATS[media_type])
 
     def quad_count(self) -> int:
         return len(self._db)
@@ -352,6 +449,7 @@ class EmbeddedStore:
         """Flush and drop the database handle (its lock is released once running queries end)."""
         if self._store is None:
             return
+        self._workers.close()
         if not self.read_only:
             self._store.flush()
         self._store = None

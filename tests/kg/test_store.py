@@ -4,6 +4,7 @@ database) and the remote store (a real ``oxigraph serve`` on 127.0.0.1). Tests a
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -282,36 +283,76 @@ def test_timeout_before_any_output(store: Store) -> None:
     assert time.monotonic() - started < 1.0
 
 
-def workers() -> set[threading.Thread]:
-    return {t for t in threading.enumerate() if t.name == "sparql-query"}
+def test_timeout_mid_stream_frees_the_worker(tmp_path: Path) -> None:
+    """Embedded only: with one worker, a query cut off mid-stream leaves it free for the next."""
+    store = EmbeddedStore(str(tmp_path / "one"), query_workers=1)
+    try:
+        many(store, 2000)
+        result = store.query_raw(
+            "SELECT * WHERE { ?a ?p ?b . ?c ?q ?d }", "text/csv", timeout_s=0.5
+        )
+        with pytest.raises(QueryTimeout):
+            for _chunk in result.chunks:
+                time.sleep(0.01)
+        _, data = body(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "text/csv", timeout_s=5)
+        assert data.decode().split() == ["n", "2000"]
+    finally:
+        store.close()
 
 
-def test_timeout_mid_stream_ends_the_stream(store: Store) -> None:
-    many(store, 2000)
-    result = store.query_raw("SELECT * WHERE { ?a ?p ?b . ?c ?q ?d }", "text/csv", timeout_s=0.5)
-    started = time.monotonic()
-    with pytest.raises(QueryTimeout):
-        for _chunk in result.chunks:
-            time.sleep(0.002)
-    assert time.monotonic() - started < 3.0
-    assert store.quad_count() == 2000
+def test_busy_workers_time_out_queued_queries(tmp_path: Path) -> None:
+    """Embedded only: a query that cannot be interrupted keeps its worker past its deadline; a
+    query queued behind it times out as not started, and runs once the worker is free."""
+    store = EmbeddedStore(str(tmp_path / "one"), query_workers=1)
+    try:
+        many(store, 1500)
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d FILTER(STR(?b) < STR(?d)) }"
+        quick = "ASK { ?s ?p ?o }"
+        with pytest.raises(QueryTimeout, match="stopped"):
+            store.query_raw(slow, "text/csv", timeout_s=0.1)
+        with pytest.raises(QueryTimeout, match="not started"):
+            store.query_raw(quick, "application/sparql-results+json", timeout_s=0.1)
+        _, data = body(store, quick, "application/sparql-results+json", timeout_s=60)
+        assert json.loads(data)["boolean"] is True
+    finally:
+        store.close()
 
 
-def test_timeout_mid_stream_stops_the_worker(tmp_store: EmbeddedStore) -> None:
-    """Embedded only: the query's worker thread ends."""
-    many(tmp_store, 2000)
-    before = workers()
-    result = tmp_store.query_raw(
-        "SELECT * WHERE { ?a ?p ?b . ?c ?q ?d }", "text/csv", timeout_s=0.5
-    )
-    assert workers() - before
-    with pytest.raises(QueryTimeout):
-        for _chunk in result.chunks:
-            time.sleep(0.01)
-    deadline = time.monotonic() + 5
-    while workers() - before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not workers() - before
+def test_query_head_awaits_a_whole_small_result_or_a_stream(tmp_store: EmbeddedStore) -> None:
+    """Embedded only: the event-loop variant of ``query_raw``."""
+    filled = tmp_store
+    filled.replace_graph(G1, people("ada", "bob", "cy"))
+    q = f"SELECT ?name WHERE {{ ?s <{EX.name}> ?name }} ORDER BY ?name"
+    whole = asyncio.run(filled.query_head(q, "text/csv", timeout_s=5))
+    assert whole.rest is None and whole.head.decode().split() == ["name", "Ada", "Bob", "Cy"]
+    part = asyncio.run(filled.query_head(q, "text/csv", timeout_s=5, hold_bytes=8))
+    assert part.rest is not None and len(part.head) >= 8
+    assert (part.head + b"".join(part.rest)) == whole.head
+    with pytest.raises(QuerySyntaxError, match="error at 1:"):
+        asyncio.run(filled.query_head("SELECT ?s WHERE { ?s ?p }", "text/csv"))
+
+
+def test_concurrent_queries_share_a_fixed_set_of_worker_threads(tmp_path: Path) -> None:
+    """Embedded only: a dozen queries at once on two workers all answer, on two new threads."""
+    store = EmbeddedStore(str(tmp_path / "two"), query_workers=2)
+    before = {t for t in threading.enumerate() if t.name == "sparql-query"}
+    try:
+        store.replace_graph(G1, people("ada", "bob"))
+        q = f"SELECT ?name WHERE {{ ?s <{EX.name}> ?name }} ORDER BY ?name"
+
+        async def gather() -> list:
+            return await asyncio.gather(
+                *(store.query_head(q, "text/csv", timeout_s=30) for _ in range(12))
+            )
+
+        heads = asyncio.run(gather())
+        assert {(h.head.decode().split() == ["name", "Ada", "Bob"], h.rest) for h in heads} == {
+            (True, None)
+        }
+        new = {t for t in threading.enumerate() if t.name == "sparql-query"} - before
+        assert 1 <= len(new) <= 2
+    finally:
+        store.close()
 
 
 def test_result_size_cap(make_store: MakeStore) -> None:
