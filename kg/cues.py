@@ -3,9 +3,11 @@
 The lexicon (``kg/data/cues.json``) is mined from PolNeAR train by ``scripts/mine_cues.py``:
 
 * ``cues``: for every ``lemma|POS`` key and frame, ``[times a cue, times seen]``;
-* ``roles``: for every cue key, ``[cues with a subject, subject inside the content, cues with a
-  direct object, object outside the content]`` -- raising verbs ("X seems to ...") put their
-  subject in the content, addressee verbs ("told reporters") keep their object out of it;
+* ``roles``: for every cue key, ``[cues with an active subject, subject inside the content,
+  cues with a direct object, object outside the content]`` -- raising verbs ("X seems to ...")
+  put their subject in the content (passive subjects always are, so they are not counted:
+  "X is expected to" must not make "analysts expect" raising), addressee verbs ("told
+  reporters") keep their object out of it;
 * ``preps``: for every preposition under a cue, ``[times its object is content, times seen]``
   ("accused of X" is content, "said on Tuesday" is not);
 * ``agents``: for common nouns heading a source, ``[times a source head, times seen]``

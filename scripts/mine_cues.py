@@ -71,7 +71,7 @@ def role_counts(doc: Doc, gold: GoldAttribution, cue: Token, roles: dict, preps:
     content = span_tokens(doc, gold.contents)
     cell = roles[key(cue)]
     for child in cue.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
+        if child.dep_ == "nsubj":
             cell[0] += 1
             cell[1] += child.i in content
         elif child.dep_ == "dobj":

@@ -58,7 +58,8 @@ def adjacent_quote(
     token: Token, taken: set[int], qidx: list[int], quotes: list[tuple[int, int]]
 ) -> set[int]:
     """The quote right before or after the cue and its sources (``"...," he said``), within
-    the same paragraph; the cue's own modifiers may sit between (``told reporters: "..."``)."""
+    the same paragraph; the cue's own modifiers may sit between (``told reporters: "..."``),
+    but not another verb, whose quote it is (``responded, calling it "..."``)."""
     doc = token.doc
     own = subtree(token)
     for step, start in ((-1, min(taken) - 1), (1, max(taken) + 1)):
@@ -66,11 +67,23 @@ def adjacent_quote(
         while 0 <= i < len(doc) and qidx[i] < 0:
             if "\n" in doc[i].text_with_ws or not (doc[i].is_punct or doc[i].is_space or i in own):
                 break
+            if doc[i].pos_ == "VERB":
+                break
             i += step
         if 0 <= i < len(doc) and qidx[i] >= 0:
             s, e = quotes[qidx[i]]
             return set(range(s, e + 1))
     return set()
+
+
+def leading_content(token: Token, content: set[int], quote: set[int]) -> set[int]:
+    """Parse content after the cue that runs into a quote ("campaigned against hiring firms
+    for jobs deemed \"essential\"") stays with it: the quote only widens it."""
+    start = min(quote)
+    before = {i for i in content if token.i < i < start}
+    if not before or (not quote & content and max(before) < start - 2):
+        return set()
+    return set(range(min(before), start))
 
 
 def sentence_rest(token: Token, taken: set[int]) -> set[int]:
@@ -126,7 +139,7 @@ def build(
     if quote_first(token, kind, lexicon):
         quote = adjacent_quote(token, cue.union(*srcs), qidx, quotes)
         if quote:
-            content, cue = quote, cue_tokens(token, set())
+            content, cue = leading_content(token, content, quote) | quote, cue_tokens(token, set())
     srcs = [s for s in srcs if not s & content]
     taken = cue.union(*srcs)
     if not content - taken and kind in QUOTE_FRAMES:

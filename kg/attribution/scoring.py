@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Token
 
 from kg.attribution.candidates import Candidate
 from kg.attribution.tree import AGENT_ENTS
+from kg.cues import key
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "cue_model.json"
 CLAUSE_MARKS = frozenset({"that", "whether", "if", "how", "what", "why", "who", "when", "to"})
@@ -76,6 +77,9 @@ def features(cand: Candidate, kind: str, prob: float, qidx: list[int]) -> list[s
         f"tag={token.tag_}|dep={token.dep_}",
         f"lex={prob_bucket(prob)}",
         f"lex={prob_bucket(prob)}|frame={kind}",
+        f"key={key(token)}|src={src.split(':')[0]}",
+        f"root={root_of(doc, cand.content).pos_}|frame={kind}",
+        f"headline={not token.sent[-1].is_punct}",
     ]
     return feats
 

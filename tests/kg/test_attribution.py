@@ -260,3 +260,32 @@ def test_adjacent_quote_stays_in_its_paragraph(nlp):
     text = '"The vote was fair," the clerk said.\n\nThe mayor did not respond to requests.'
     others = [a for a in run(nlp, text) if a.cue.text != "said"]
     assert all("The vote was fair" not in c.text for a in others for c in a.contents)
+
+
+def test_prepositional_content_running_into_a_quote(nlp):
+    text = (
+        "The nurses union has long argued against hiring agency staff "
+        'for shifts it calls "too risky."'
+    )
+    att = one(nlp, text)
+    assert texts(att.sources) == ["The nurses union"]
+    assert att.contents[0].text.startswith("hiring agency staff")
+    assert att.contents[-1].text.endswith('"too risky."')
+    assert att.kind == "mixed"
+
+
+def test_quote_belongs_to_the_participle_between_cue_and_quote(nlp):
+    atts = run(nlp, 'The mayor responded on Twitter, calling the plan "reckless" and "cruel."')
+    calling = [a for a in atts if a.cue.text == "calling"]
+    assert len(calling) == 1
+    assert texts(calling[0].contents) == ['the plan "reckless" and "cruel."']
+    assert all("reckless" not in c.text for a in atts if a is not calling[0] for c in a.contents)
+
+
+def test_active_subject_of_expect_is_the_source(nlp):
+    att = one(nlp, "Analysts expect the central bank to raise rates in June.")
+    assert texts(att.sources) == ["Analysts"]
+    assert texts(att.contents) == ["the central bank to raise rates in June"]
+    passive = one(nlp, "The toll is expected to rise next year.")
+    assert not passive.sources
+    assert passive.contents[0].text.startswith("The toll")
