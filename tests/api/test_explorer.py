@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from factories import make_claim
 
 from api.app import create_app
 from kg.config import Settings
@@ -41,20 +42,9 @@ class Site:
 
 
 def _claim(article: Article, speaker: Speaker, content: str, cue: str, stance: str) -> Claim:
-    start, cue_at = article.raw.index(content), article.raw.index(cue)
-    return Claim(
-        article.id,
-        speaker,
-        content,
-        start,
-        start + len(content),
-        "indirect",
-        cue=cue,
-        cue_start=cue_at,
-        cue_end=cue_at + len(cue),
-        topics=("crane",),
-        stance=stance,  # type: ignore[arg-type]
-        stance_score=0.7 if stance == "positive" else -0.7,
+    score = 0.7 if stance == "positive" else -0.7
+    return make_claim(
+        article, speaker, content, cue, topic="crane", stance=stance, stance_score=score
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from factories import make_claim
 
 from api.app import create_app
 from kg.config import Settings
@@ -38,20 +39,7 @@ class Api:
 
 
 def _claim(article: Article, speaker: Speaker, content: str, cue: str, **kw) -> Claim:
-    start, cue_at = article.raw.index(content), article.raw.index(cue)
-    return Claim(
-        article.id,
-        speaker,
-        content,
-        start,
-        start + len(content),
-        "indirect",
-        cue=cue,
-        cue_start=cue_at,
-        cue_end=cue_at + len(cue),
-        topics=("ferry line",),
-        **kw,
-    )
+    return make_claim(article, speaker, content, cue, topic="ferry line", **kw)
 
 
 def fill(store: EmbeddedStore, published: str | None = None) -> tuple[Article, dict[str, Claim]]:

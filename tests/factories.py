@@ -1,0 +1,27 @@
+"""Small builders for test data: real model records, located in a real article's raw text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.model import Article, Claim, Speaker
+
+
+def make_claim(
+    article: Article, speaker: Speaker, content: str, cue: str, *, topic: str, **fields: Any
+) -> Claim:
+    """A claim whose content and cue are the first occurrences of those strings in the raw text."""
+    start, cue_at = article.raw.index(content), article.raw.index(cue)
+    return Claim(
+        article.id,
+        speaker,
+        content,
+        start,
+        start + len(content),
+        "indirect",
+        cue=cue,
+        cue_start=cue_at,
+        cue_end=cue_at + len(cue),
+        topics=(topic,),
+        **fields,
+    )
