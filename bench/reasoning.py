@@ -1,4 +1,4 @@
-"""Ingest-and-reason time of one new article against stores of 0, 1k and 10k synthetic claims.
+"""Ingest-and-reason time of one new article against stores of 0 to 100k synthetic claims.
 
 The new article is the founding example, examples/twitter-spaces-desantis-launch.txt (parsed
 once, outside the timed part); each run times ``store_analysis`` (claims, graph write, reasoning
@@ -6,9 +6,11 @@ over the article's neighbourhood). Synthetic stores hold articles of ``PER_ARTIC
 speakers from a pool of 200, on two topics each from a pool of about 380 that includes every
 topic of the new article (single and multi-word), so its neighbourhood grows with the store as
 it would with real news on one beat: at 10k claims each of its topics is shared by some 50
-stored claims. Prints a table with the ratio to the empty store (median of ``--runs``).
+stored claims, at 100k by some 500 (the reasoner caps its neighbourhood at
+``kg.reasoning.NEIGHBOURS`` such claims). Building the 100k store takes a few minutes. Prints a
+table with the ratio to the empty store (median of ``--runs``).
 
-    .venv/bin/python bench/reasoning.py [--sizes 0 1000 10000] [--runs 3]
+    .venv/bin/python bench/reasoning.py [--sizes 0 1000 10000 100000] [--runs 3]
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def timed(analysis: Analysis, size: int, runs: int) -> tuple[float, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1000, 10000, 100000])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     raw = RawArticle(ARTICLE.read_text(encoding="utf-8"), str(ARTICLE), url="https://new.example")

@@ -1,11 +1,21 @@
 """Contradiction finding: owlrl plus the SPARQL rules, over one article's neighbourhood only.
 
-For an article, the store hands back its claims and every claim sharing a topic or speaker with
-them (``ontology/queries/neighbourhood.rq``). That small graph, plus the ontology, gets its OWL 2 RL
-closure (owlrl), then each rule in ``ontology/rules/*.rq`` runs over it. A rule is a SELECT that
-projects ``?a ?b`` (two claims) and optionally ``?target``, ``?reason`` and ``?confidence``; it
-runs with ``?article`` bound to the article's IRI, and only pairs involving one of the article's
-claims are kept (pair order and duplicates do not matter: ids are order-free).
+For an article, the store hands back its claims (``ontology/queries/neighbourhood.rq``) and at
+most ``NEIGHBOURS`` (60) claims of other articles sharing a multi-word topic with them, the only
+link a rule accepts across articles (``neighbour_claims``): first those by one of the article's
+speakers (up to half the cap, for ``self-contradiction.rq``), then, topic by topic in turn, those
+of the newest articles. That small graph, plus the ontology, gets its OWL 2 RL closure (owlrl),
+then each rule in ``ontology/rules/*.rq`` runs over it. A rule is a SELECT that projects ``?a
+?b`` (two claims) and optionally ``?target``, ``?reason`` and ``?confidence``; it runs with
+``?article`` bound to the article's IRI, and only pairs involving one of the article's claims are
+kept (pair order and duplicates do not matter: ids are order-free).
+
+The cap keeps the store queries, the closure and the rules nearly flat as the store grows, at a
+price: a contradiction with a claim beyond the cap (an older article on a topic more than
+``NEIGHBOURS`` claims discuss) is missed. ``reason_all`` re-reasons every article against its
+own capped neighbourhood, so it finds such a pair only when it falls within one side's cap; and
+since reasoning an article replaces every contradiction involving its claims, the last side
+reasoned decides whether the pair is kept.
 
 Before the rules run, ``kg/quantities.py`` and ``kg/propositions.py`` add the numbers and the
 main-clause proposition each neighbouring claim states (for ``quantity-conflict.rq`` and
@@ -26,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
+from itertools import zip_longest
 
 from owlrl import DeductiveClosure, OWLRL_Semantics
 from rdflib import Graph, Literal, URIRef
@@ -45,6 +56,7 @@ from kg.vocab import (
     INFERRED_GRAPH_PREFIX,
     ONTOLOGY_GRAPH,
     RDF,
+    RDFS,
     SCHEMA,
     XSD,
     article_iri,
@@ -59,6 +71,7 @@ __all__ = [
     "article_signals",
     "find_contradictions",
     "load_ontology",
+    "neighbour_claims",
     "neighbourhood",
     "reason_all",
     "reason_article",
@@ -68,6 +81,7 @@ __all__ = [
 
 
 MIN_CONFIDENCE = 0.4
+NEIGHBOURS = 60
 
 
 @cache
@@ -87,10 +101,49 @@ def load_ontology(store: Store) -> None:
     store.replace_graph(str(ONTOLOGY_GRAPH), tbox())
 
 
+def _shared_topics(own: Graph, article: URIRef) -> list[URIRef]:
+    """The multi-word topics of the article's claims, the only ones linking across articles."""
+    return sorted(
+        {
+            topic
+            for claim in own.subjects(SCHEMA.appearance, article)
+            for topic in own.objects(claim, CG.about)
+            if isinstance(topic, URIRef) and " " in str(own.value(topic, RDFS.label) or "")
+        }
+    )
+
+
+def neighbour_claims(store: Store, article_id: str, own: Graph | None = None) -> list[URIRef]:
+    """At most ``NEIGHBOURS`` claims of other articles sharing a multi-word topic with the article.
+
+    Claims by one of the article's speakers come first (up to half the cap), newest first; then
+    each shared topic ranks its claims newest first and the topics take turns, so every topic
+    keeps its top claims. ``own`` is the article's part of the neighbourhood, if already fetched.
+    """
+    article = article_iri(article_id)
+    if own is None:
+        own = store.construct(query("neighbourhood"), {"article": article})
+    bound = {"article": article}
+    same = [row["claim"] for row in store.select(query("neighbour-same-speaker"), bound)]
+    queues = [
+        [row["claim"] for row in store.select(query("neighbour-candidates"), bound | {"topic": t})]
+        for t in _shared_topics(own, article)
+    ]
+    chosen = dict.fromkeys(same[: NEIGHBOURS // 2])
+    for turn in zip_longest(*queues):
+        for claim in turn:
+            if claim is not None and len(chosen) < NEIGHBOURS:
+                chosen.setdefault(claim)
+    return [URIRef(str(claim)) for claim in chosen]
+
+
 def neighbourhood(store: Store, article_id: str) -> Graph:
-    """The article's claims and the claims sharing a topic or speaker with them, with the TBox."""
+    """The TBox, the article's claims and at most ``NEIGHBOURS`` claims of other articles."""
+    own = store.construct(query("neighbourhood"), {"article": article_iri(article_id)})
     g = tbox()
-    g += store.construct(query("neighbourhood"), {"article": article_iri(article_id)})
+    g += own
+    for claim in neighbour_claims(store, article_id, own):
+        g += store.construct(query("neighbour-claim"), {"claim": claim})
     return g
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from kg.graph import article_graph, graph_iri
 from kg.model import Article, Claim, RawArticle, Speaker
-from kg.reasoning import reason_all, reason_article, remove_article
+from kg.reasoning import NEIGHBOURS, neighbourhood, reason_all, reason_article, remove_article
 from kg.store.embedded import EmbeddedStore
-from kg.vocab import inferred_graph_iri
+from kg.vocab import SCHEMA, article_iri, inferred_graph_iri
 
 CONTRADICTS = """
 PREFIX cg: <https://w3id.org/claimgraph/ns#>
@@ -193,3 +193,28 @@ def test_removing_the_other_side_prunes_the_contradiction_it_left_behind(store) 
     remove_article(store, first.id)
     assert store.select(NODES) == []
     assert str(graph_iri(first.id)) not in store.graphs()
+
+
+def test_neighbourhood_is_capped_yet_keeps_the_most_relevant_claims(store) -> None:
+    def dated(raw: str, url: str, published: str) -> Article:
+        source = RawArticle(raw, "test", url=url, published=published)
+        return Article(source, raw, tuple(range(len(raw) + 1)))
+
+    for n in range(NEIGHBOURS + 50):
+        old = dated(f"Source {n}: {PRAISE}.", f"https://t.example/n{n}", f"2024-01-{n % 28 + 1:02}")
+        source = Speaker(f"source {n}", f"Source {n}", "person")
+        put(store, old, [says(old, source, PRAISE, "positive", 0.6)])
+    oldest = dated(f"Okafor: {SLAM}.", "https://t.example/old", "2020-05-01")
+    put(store, oldest, [says(oldest, OKAFOR, SLAM, "negative", -0.7)])
+    newest = dated(f"Brandt: {SLAM}.", "https://t.example/new", "2025-02-01")
+    put(store, newest, [says(newest, BRANDT, SLAM, "negative", -0.7)])
+    art = dated(f"Okafor: {PRAISE}.", "https://t.example/now", "2025-03-01")
+    put(store, art, [says(art, OKAFOR, PRAISE, "positive", 0.8)])
+
+    g = neighbourhood(store, art.id)
+    mine = set(g.subjects(SCHEMA.appearance, article_iri(art.id)))
+    foreign = set(g.subjects(SCHEMA.appearance, None)) - mine
+    assert 0 < len(foreign) <= NEIGHBOURS
+    found = {c.rule: c for c in reason_article(store, art.id)}
+    assert "Piet Brandt" in found["opposite-stance"].reason, "the newest article is kept"
+    assert "2020-05-01" in found["self-contradiction"].reason, "the same speaker is kept"
