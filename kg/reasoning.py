@@ -299,7 +299,7 @@ def _claim_refs(rows: list[Row]) -> list[ClaimRef]:
                 end=int(first["end"].toPython()),
                 speaker=str(first["speaker"]),
                 names=tuple(sorted({str(r["name"]) for r in group})),
-                unknown=bool(first["unknown"].toPython()),
+                unknown=first.get("unknown") is not None,
                 cue_start=int(cue.toPython()) if cue is not None else None,
                 outlet=str(outlet) if outlet is not None else None,
             )
