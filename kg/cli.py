@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -182,11 +182,8 @@ def claims(
     """List claims, optionally for one speaker or article."""
     from kg.views import list_claims
 
-    store = _open(ctx, read_only=True)
-    try:
+    with closing(_open(ctx, read_only=True)) as store:
         rows, _total = list_claims(store, speaker=speaker, article=article, limit=limit)
-    finally:
-        store.close()
     _emit_json(rows) if format is OutFormat.json else out.print(_claims_table(rows))
 
 
@@ -197,11 +194,8 @@ def speakers(
     """List speakers with their number of claims."""
     from kg.views import list_speakers
 
-    store = _open(ctx, read_only=True)
-    try:
+    with closing(_open(ctx, read_only=True)) as store:
         rows = list_speakers(store)
-    finally:
-        store.close()
     if format is OutFormat.json:
         _emit_json(rows)
         return
@@ -220,11 +214,8 @@ def contradictions(
     """List contradicting claim pairs and why they conflict."""
     from kg.views import list_contradictions
 
-    store = _open(ctx, read_only=True)
-    try:
+    with closing(_open(ctx, read_only=True)) as store:
         rows = list_contradictions(store)
-    finally:
-        store.close()
     if format is OutFormat.json:
         _emit_json(rows)
         return
@@ -331,11 +322,8 @@ def import_reviews(
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         err.print(f"[red]{file}: not JSON-LD: {exc}[/red]")
         raise typer.Exit(2) from exc
-    store = _open(ctx)
-    try:
+    with closing(_open(ctx)) as store:
         report = attach(store, data)
-    finally:
-        store.close()
     for review, claim_id, score in report.matched:
         out.print(f"matched review {review} -> claim {claim_id} (similarity {score:.2f})")
     for review, reason in report.unmatched:
