@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from factories import make_claim
 from rdflib import BNode, Literal
 from rdflib.compare import isomorphic
 
@@ -50,20 +51,7 @@ def article(raw: str = RAW, url: str = "https://news.example/tram") -> Article:
 
 
 def claim(art: Article, speaker: Speaker, content: str, cue: str, **kw) -> Claim:
-    start = art.raw.index(content)
-    cue_start = art.raw.index(cue)
-    return Claim(
-        art.id,
-        speaker,
-        content.strip('"'),
-        start,
-        start + len(content),
-        kw.pop("kind", "direct"),
-        cue=cue,
-        cue_start=cue_start,
-        cue_end=cue_start + len(cue),
-        **kw,
-    )
+    return make_claim(art, speaker, content, cue, kind=kw.pop("kind", "direct"), strip='"', **kw)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from factories import make_claim
 
 from kg import views
 from kg.graph import article_graph, graph_iri
@@ -56,19 +57,8 @@ def make_article(raw: str, url: str, title: str, published: str | None = None) -
 
 
 def claim(art: Article, speaker: Speaker, content: str, cue: str, **kw) -> Claim:
-    start = art.raw.index(content)
-    cue_at = art.raw.index(cue)
-    return Claim(
-        art.id,
-        speaker,
-        content.strip("\u201c\u201d"),
-        start,
-        start + len(content),
-        kw.pop("kind", "indirect"),
-        cue=cue,
-        cue_start=cue_at,
-        cue_end=cue_at + len(cue),
-        **kw,
+    return make_claim(
+        art, speaker, content, cue, kind=kw.pop("kind", "indirect"), strip="\u201c\u201d", **kw
     )
 
 
