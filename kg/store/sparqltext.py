@@ -1,9 +1,9 @@
-"""SPARQL text and terms for the embedded store: rdflib <-> pyoxigraph terms, and bindings.
+"""SPARQL text and terms for the stores: rdflib <-> pyoxigraph terms, and bindings.
 
-pyoxigraph's ``substitutions`` refuse variables outside the SELECT projection, so ``bind`` pre-binds
-variables with one ``VALUES`` row opening the outermost WHERE group, the terms written in
-N-Triples syntax by pyoxigraph (escaped, never raw user text). A small lexer skips strings, IRIs
-and comments so keywords and variables are only found where SPARQL has them.
+pyoxigraph's ``substitutions`` refuse variables outside the SELECT projection (and do not reach
+its planner), so ``bind`` writes each bound variable's term in its place, in N-Triples syntax by
+pyoxigraph (escaped, never raw user text). A small lexer skips strings, IRIs and comments so
+keywords and variables are only found where SPARQL has them.
 """
 
 from __future__ import annotations
@@ -66,16 +66,48 @@ def keywords(query: str) -> set[str]:
 
 
 def bind(text: str, bindings: Mapping[str, Identifier] | None) -> str:
-    """Pre-bind variables with a ``VALUES`` row opening the outermost WHERE group."""
+    """Pre-bind variables: each occurrence becomes its term, as SEP-0007 substitution does.
+
+    Terms are written in N-Triples syntax by pyoxigraph (escaped, never raw text). A bound
+    variable in the SELECT projection becomes ``(term AS ?var)``, in a solution modifier
+    ``(term)``. Constants in place let Oxigraph plan index lookups from them; a ``VALUES`` row
+    joined with the pattern can leave the store scanning every article. Queries with a
+    sub-SELECT (its own variable scope) or ``SELECT *`` (which would drop the bound variable) get
+    that ``VALUES`` row instead. Blank nodes cannot be bound.
+    """
     if not bindings:
         return text
-    names, terms = [], []
+    terms = {}
     for name, term in bindings.items():
         if isinstance(term, BNode):
             raise ValueError(f"cannot bind ?{name} to a blank node")
-        names.append(f"?{name.lstrip('?$')}")
-        terms.append(str(to_ox(term)))
-    values = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
+        terms[name.lstrip("?$")] = str(to_ox(term))
+    lexemes = list(_LEXEME.finditer(text))
+    words = [m.group(0).upper() for m in lexemes if m.group("word")]
+    opened = next((i for i, m in enumerate(lexemes) if m.group(0) == "{"), len(lexemes))
+    closed = max((i for i, m in enumerate(lexemes) if m.group(0) == "}"), default=-1)
+    if words.count("SELECT") > 1 or any(m.group(0) == "*" for m in lexemes[:opened]):
+        return _bind_values(text, terms)
+    parts, pos, depth = [], 0, 0
+    for i, m in enumerate(lexemes):
+        token = m.group(0)
+        if m.group("var") and token[1:] in terms:
+            term = terms[token[1:]]
+            if i < opened and depth == 0 and "DESCRIBE" not in words:
+                term = f"({term} AS {token})"
+            elif i > closed:
+                term = f"({term})"
+            parts += [text[pos : m.start()], term]
+            pos = m.end()
+        depth += token in ("{", "(")
+        depth -= token in ("}", ")")
+    return "".join([*parts, text[pos:]])
+
+
+def _bind_values(text: str, terms: Mapping[str, str]) -> str:
+    """Pre-bind with one ``VALUES`` row opening the outermost WHERE group."""
+    names = " ".join(f"?{name}" for name in terms)
+    values = f" VALUES ({names}) {{ ({' '.join(terms.values())}) }} "
     outer = list(_outer_lexemes(text))
     has_where = any(m.group(0).upper() == "WHERE" for m in outer)
     where = False

@@ -163,6 +163,21 @@ def test_bindings_are_values_not_query_text(filled: Store) -> None:
     assert filled.quad_count() == 6
 
 
+def test_bound_variables_stay_in_the_results_wherever_they_appear(filled: Store) -> None:
+    name = f"<{EX.name}>"
+    rows = filled.select(
+        f"SELECT ?who ?name WHERE {{ ?who {name} ?name }} ORDER BY ?who", {"who": EX.bob}
+    )
+    assert rows == [{"who": EX.bob, "name": Literal("Bob")}]
+    rows = filled.select(f"SELECT * WHERE {{ ?who {name} ?name }}", {"who": EX.cy})
+    assert rows == [{"who": EX.cy, "name": Literal("Cy")}]
+    rows = filled.select(
+        f"SELECT ?n WHERE {{ {{ SELECT ?who WHERE {{ ?who {name} ?x }} }} ?who {name} ?n }}",
+        {"who": EX.ada},
+    )
+    assert rows == [{"n": Literal("Ada")}]
+
+
 def test_update_with_bindings(filled: Store) -> None:
     filled.update("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": EX.ada})
     assert filled.quad_count() == 4
