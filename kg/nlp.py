@@ -6,7 +6,9 @@ never runs a sentence (and a quote or a subject) across paragraphs.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 import spacy
 from spacy.language import Language
@@ -15,6 +17,7 @@ from spacy.tokens import Doc
 from kg.config import DEFAULT_MODEL
 
 PARAGRAPHS = "paragraph_sentences"
+T = TypeVar("T")
 
 
 @Language.component(PARAGRAPHS)
@@ -35,3 +38,31 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
     if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
     return nlp
+
+
+class ParsedMemo(Generic[T]):
+    """``derive(parse of text)`` for short texts, parsed together in one ``nlp.pipe`` call.
+
+    Reasoning reads the same neighbouring claims again and again; the results (small, unlike the
+    parses) are kept for the ``size`` most recently computed texts. Texts failing ``wanted`` are
+    not parsed and get ``empty``.
+    """
+
+    def __init__(
+        self,
+        derive: Callable[[Doc], T],
+        empty: T,
+        wanted: Callable[[str], bool] = bool,
+        size: int = 4096,
+    ) -> None:
+        self._derive, self._empty, self._wanted, self._size = derive, empty, wanted, size
+        self._seen: dict[str, T] = {}
+
+    def __call__(self, texts: Sequence[str]) -> list[T]:
+        found = {t: self._seen[t] for t in texts if t in self._seen}
+        missing = [t for t in dict.fromkeys(texts) if t not in found and self._wanted(t)]
+        for text, doc in zip(missing, load_nlp().pipe(missing), strict=True):
+            found[text] = self._seen[text] = self._derive(doc)
+            if len(self._seen) > self._size:
+                del self._seen[next(iter(self._seen))]
+        return [found.get(t, self._empty) for t in texts]

@@ -15,15 +15,14 @@ Polarity is negative when a negator scopes over the predicate (``kg.stance.negat
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from spacy.tokens import Doc, Token
 
 from kg.graph import new_graph
-from kg.nlp import load_nlp
+from kg.nlp import ParsedMemo
 from kg.stance import negated
 from kg.vocab import ID_BASE, RDF, RDFS, SCHEMA, XSD, slug, topic_iri
 
@@ -68,17 +67,23 @@ def propositions_in(doc: Doc) -> list[Proposition]:
     return [p for sent in doc.sents if (p := _clause(sent.root)) is not None]
 
 
-@lru_cache(maxsize=4096)
+_memo = ParsedMemo(lambda doc: tuple(propositions_in(doc)), ())
+
+
 def propositions(text: str) -> tuple[Proposition, ...]:
     """Propositions of a claim's text."""
-    return tuple(propositions_in(load_nlp()(text)))
+    return _memo([text])[0]
 
 
-def proposition_graph(claims: Iterable[tuple[URIRef, str]]) -> Graph:
-    """A reified ``rdf:Statement`` per proposition of each (claim IRI, text)."""
+def proposition_graph(claims: Sequence[tuple[URIRef, str]]) -> Graph:
+    """A reified ``rdf:Statement`` per proposition of each (claim IRI, text).
+
+    The texts not seen recently are parsed together, in one ``nlp.pipe`` call.
+    """
     g = new_graph()
-    for claim, text in claims:
-        for i, p in enumerate(propositions(text)):
+    found = _memo([text for _, text in claims])
+    for (claim, _), props in zip(claims, found, strict=True):
+        for i, p in enumerate(props):
             digest = hashlib.sha256(f"{claim}\n{i}".encode()).hexdigest()[:16]
             node = URIRef(f"{ID_BASE}proposition/{digest}")
             words = [p.subject, p.predicate, *([p.object] if p.object else [])]

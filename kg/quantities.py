@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from spacy.tokens import Doc, Token
 
 from kg.graph import new_graph
-from kg.nlp import load_nlp
+from kg.nlp import ParsedMemo
 from kg.vocab import ID_BASE, RDF, SCHEMA, XSD
 
 TOLERANCE = 0.25  # the rule's factor 1.25: values within 25% of each other do not conflict
@@ -98,23 +97,31 @@ def quantities_in(doc: Doc) -> list[Quantity]:
     return [q for tok in doc if (q := _found(tok)) is not None]
 
 
-@lru_cache(maxsize=4096)
+def _has_number(text: str) -> bool:
+    return HAS_NUMBER.search(text) is not None
+
+
+_memo = ParsedMemo(lambda doc: tuple(quantities_in(doc)), (), wanted=_has_number)
+
+
 def quantities(text: str) -> tuple[Quantity, ...]:
     """Quantities in a claim's text (parsed only if it holds a number word or digit)."""
-    if not HAS_NUMBER.search(text):
-        return ()
-    return tuple(quantities_in(load_nlp()(text)))
+    return _memo([text])[0]
 
 
 def _decimal(value: float) -> Literal:
     return Literal(repr(float(value)), datatype=XSD.double)
 
 
-def quantity_graph(claims: Iterable[tuple[URIRef, str]]) -> Graph:
-    """``schema:mentions`` a ``QuantitativeValue`` per quantity of each (claim IRI, text)."""
+def quantity_graph(claims: Sequence[tuple[URIRef, str]]) -> Graph:
+    """``schema:mentions`` a ``QuantitativeValue`` per quantity of each (claim IRI, text).
+
+    The texts not seen recently are parsed together, in one ``nlp.pipe`` call.
+    """
     g = new_graph()
-    for claim, text in claims:
-        for i, q in enumerate(quantities(text)):
+    found = _memo([text for _, text in claims])
+    for (claim, _), found_here in zip(claims, found, strict=True):
+        for i, q in enumerate(found_here):
             digest = hashlib.sha256(f"{claim}\n{i}".encode()).hexdigest()[:16]
             node = URIRef(f"{ID_BASE}quantity/{digest}")
             g.add((claim, SCHEMA.mentions, node))

@@ -34,14 +34,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from itertools import zip_longest
 
+import pyoxigraph as ox
 from owlrl import DeductiveClosure, OWLRL_Semantics
 from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
 from kg.graph import graph_iri, new_graph
@@ -51,6 +51,7 @@ from kg.quantities import quantity_graph
 from kg.queries import ONTOLOGY_FILE, Rule, query, rules
 from kg.signals import ClaimRef, Signal, conflict_signals, signal_graph
 from kg.store import Row, Store
+from kg.store.sparqltext import bind, to_ox, to_rdflib
 from kg.vocab import (
     CG,
     INFERRED_GRAPH_PREFIX,
@@ -67,11 +68,16 @@ from kg.vocab import (
 )
 
 __all__ = [
+    "Neighbourhood",
+    "commit",
     "contradiction_graph",
     "article_signals",
     "find_contradictions",
+    "gather",
+    "infer",
     "load_ontology",
     "neighbour_claims",
+    "claims_near",
     "neighbourhood",
     "reason_all",
     "reason_article",
@@ -80,6 +86,7 @@ __all__ = [
 ]
 
 
+Triple = tuple[Identifier, Identifier, Identifier]
 MIN_CONFIDENCE = 0.4
 NEIGHBOURS = 60
 
@@ -137,14 +144,36 @@ def neighbour_claims(store: Store, article_id: str, own: Graph | None = None) ->
     return [URIRef(str(claim)) for claim in chosen]
 
 
-def neighbourhood(store: Store, article_id: str) -> Graph:
-    """The TBox, the article's claims and at most ``NEIGHBOURS`` claims of other articles."""
-    own = store.construct(query("neighbourhood"), {"article": article_iri(article_id)})
-    g = tbox()
-    g += own
-    for claim in neighbour_claims(store, article_id, own):
+def claims_near(store: Store, article_id: str) -> Graph:
+    """The article's claims and at most ``NEIGHBOURS`` claims of other articles."""
+    g = store.construct(query("neighbourhood"), {"article": article_iri(article_id)})
+    for claim in neighbour_claims(store, article_id, g):
         g += store.construct(query("neighbour-claim"), {"claim": claim})
     return g
+
+
+def neighbourhood(store: Store, article_id: str) -> Graph:
+    """The TBox plus ``claims_near``: the graph the reasoner closes for the article."""
+    g = tbox()
+    g += claims_near(store, article_id)
+    return g
+
+
+def _owlrl(g: Graph) -> Graph:
+    DeductiveClosure(
+        OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+    ).expand(g)
+    return g
+
+
+@cache
+def _closed_tbox() -> tuple[Triple, ...]:
+    """The OWL 2 RL closure of the ontology's resource triples, computed once per process."""
+    g = new_graph()
+    for triple in _tbox():
+        if not isinstance(triple[2], Literal):
+            g.add(triple)
+    return tuple(_owlrl(g))
 
 
 def _closure(g: Graph) -> Graph:
@@ -153,22 +182,30 @@ def _closure(g: Graph) -> Graph:
     With datatype axioms off, no rule the contradiction rules rely on (inverse, symmetric,
     subclass) fires on a literal, yet owlrl rescans every triple each round: texts, names and
     scores are most of a neighbourhood, so leaving them out makes the closure several times faster.
+    The ontology's own consequences (``_closed_tbox``) go in first, which spares owlrl the rounds
+    that would derive them again for every article.
     """
     literals = [t for t in g if isinstance(t[2], Literal) and t[1] != RDF.type]
     for triple in literals:
         g.remove(triple)
-    DeductiveClosure(
-        OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
-    ).expand(g)
+    for triple in _closed_tbox():
+        g.add(triple)
+    _owlrl(g)
     for triple in literals:
         g.add(triple)
     return g
 
 
-@cache
-def _prepared(text: str) -> Query:
-    """A rule parsed once per process: parsing costs more than running it on a neighbourhood."""
-    return prepareQuery(text)
+def _rule_store(closed: Graph) -> ox.Store:
+    """The closed neighbourhood in an in-memory Oxigraph store, where the rules run.
+
+    rdflib's SPARQL engine would do, but takes about a hundred times longer on these joins.
+    """
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in closed
+    )
+    return store
 
 
 def _confidence(value: Identifier | None) -> float:
@@ -184,10 +221,14 @@ def _rank(c: Contradiction) -> tuple[float, str, str]:
     return (-c.confidence, c.reason, c.target or "")
 
 
-def _apply(rule: Rule, closed: Graph, article: URIRef, focus: set[URIRef]) -> list[Contradiction]:
+def _apply(
+    rule: Rule, closed: ox.Store, article: URIRef, focus: set[URIRef]
+) -> list[Contradiction]:
     best: dict[tuple[str, str], Contradiction] = {}
-    for row in closed.query(_prepared(rule.text), initBindings={"article": article}):
-        values = row.asdict()
+    solutions = closed.query(bind(rule.text, {"article": article}))
+    names = [v.value for v in solutions.variables]
+    for solution in solutions:
+        values = {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
         a, b = sorted((str(values["a"]), str(values["b"])))
         if a == b or (URIRef(a) not in focus and URIRef(b) not in focus):
             continue
@@ -213,7 +254,7 @@ def find_contradictions(g: Graph, article_id: str, focus: Iterable[str]) -> list
     Rules see ``?article`` bound to the article's IRI, so they can start from its claims.
     """
     wanted = {URIRef(str(c)) for c in focus}
-    closed = _closure(g)
+    closed = _rule_store(_closure(g))
     article = article_iri(article_id)
     found = [c for rule in rules() for c in _apply(rule, closed, article, wanted)]
     found = [c for c in found if c.confidence >= MIN_CONFIDENCE]
@@ -317,30 +358,67 @@ def article_signals(store: Store, article_id: str) -> list[Signal]:
     return conflict_signals(str(rows[0]["raw"]), refs)
 
 
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """What reasoning about one article reads from the store: plain triples, so it pickles.
+
+    ``claims`` are the article's claim IRIs, ``triples`` its claims and their neighbours
+    (``claims_near``; the TBox is added where the reasoner runs), ``signals`` the triples of its
+    journalist's conflict signals.
+    """
+
+    article_id: str
+    claims: frozenset[str]
+    triples: tuple[Triple, ...]
+    signals: tuple[Triple, ...]
+
+
+def gather(store: Store, article_id: str) -> Neighbourhood:
+    """Read what reasoning about the article needs (the only store reads of reasoning)."""
+    rows = store.select(query("article-claims"), {"article": article_iri(article_id)})
+    mine = frozenset(str(row["claim"]) for row in rows)
+    if not mine:
+        return Neighbourhood(article_id, mine, (), ())
+    signals = signal_graph(article_signals(store, article_id))
+    return Neighbourhood(article_id, mine, tuple(claims_near(store, article_id)), tuple(signals))
+
+
+def infer(near: Neighbourhood) -> list[Contradiction]:
+    """The contradictions involving the article's claims: CPU only, no store, so it can run in
+    another process (``kg.pipeline`` does, with several workers)."""
+    if not near.claims:
+        return []
+    g = tbox()
+    for triple in (*near.triples, *near.signals):
+        g.add(triple)
+    texts = _claim_texts(g)
+    g += quantity_graph(texts)
+    g += proposition_graph(texts)
+    return find_contradictions(g, near.article_id, near.claims)
+
+
+def commit(store: Store, near: Neighbourhood, found: list[Contradiction]) -> None:
+    """Store ``found`` and the signals in the article's inferred graph, replacing every earlier
+    contradiction involving its claims (wherever it was kept) and any left stale."""
+    own = str(inferred_graph_iri(near.article_id))
+    _prune(store, near.article_id, own)
+    kept = contradiction_graph(found)
+    for triple in near.signals:
+        kept.add(triple)
+    if len(kept):
+        store.replace_graph(own, kept)
+    else:
+        store.delete_graph(own)
+
+
 def reason_article(store: Store, article_id: str) -> list[Contradiction]:
     """Find the contradictions involving the article's claims and store them in its inferred graph.
 
     Returns them most confident first. Re-running on an unchanged store writes the same triples.
     """
-    own = str(inferred_graph_iri(article_id))
-    rows = store.select(query("article-claims"), {"article": article_iri(article_id)})
-    mine = {str(row["claim"]) for row in rows}
-    signals = signal_graph(article_signals(store, article_id)) if mine else new_graph()
-    found = []
-    if mine:
-        g = neighbourhood(store, article_id)
-        g += signals
-        texts = _claim_texts(g)
-        g += quantity_graph(texts)
-        g += proposition_graph(texts)
-        found = find_contradictions(g, article_id, mine)
-    _prune(store, article_id, own)
-    kept = contradiction_graph(found)
-    kept += signals
-    if len(kept):
-        store.replace_graph(own, kept)
-    else:
-        store.delete_graph(own)
+    near = gather(store, article_id)
+    found = infer(near)
+    commit(store, near, found)
     return found
 
 
