@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/ingest.py [--limit 200] [--workers 1 2] [--synthetic 10000]
 
-Each configuration (``--workers`` N: ``nlp.pipe`` processes) runs the full ``claimgraph ingest``
-path (``kg.pipeline.ingest``: clean, parse, extract, claims, RDF, store write, reasoning) into a
-fresh embedded store, in its own subprocess so that its peak RSS is its own; peak RSS is read
-(``ru_maxrss``, self + largest child) after a quarter and after all of the articles: if ingest
-streams, the two are close. The baseline is raw ``nlp.pipe`` (1 process) of the same model over
-the same texts, in the same run. Words are whitespace-separated tokens.
+Each configuration (``--workers`` N: reasoning processes, see ``kg.pipeline.Writer``) runs the
+full ``claimgraph ingest`` path (``kg.pipeline.ingest``: clean, parse, extract, claims, RDF,
+store write, reasoning) into a fresh embedded store, in its own subprocess so that its peak RSS
+is its own. Peak RSS (``ru_maxrss``, self + largest child) is read after a quarter and after all
+of the articles: if ingest streams, the two are close. The baseline is raw ``nlp.pipe`` (1
+process) of the same model over the same texts, in the same run. Words are whitespace-separated
+tokens.
 
 ``--synthetic N`` ingests N articles made by recombining train paragraphs (seeded, generated
 lazily, each unique) instead of the train files: the volume run (e.g. 10,000 articles), off by
@@ -68,16 +69,7 @@ def run_one(args: argparse.Namespace) -> dict:
     """One configuration in this process: ingest everything, timing and sampling memory."""
     total = args.synthetic or len(train_articles(args.limit))
     nlp = load_nlp()
-    words, done, rss, write_s = 0, 0, {}, 0.0
-    real_write = kg.pipeline.write
-
-    def timed_write(store, item):
-        nonlocal write_s
-        t0 = time.perf_counter()
-        try:
-            return real_write(store, item)
-        finally:
-            write_s += time.perf_counter() - t0
+    words, done, rss = 0, 0, {}
 
     def counted() -> Iterator[RawArticle]:
         nonlocal words
@@ -91,7 +83,6 @@ def run_one(args: argparse.Namespace) -> dict:
         if done == max(1, total // 4):
             rss["quarter"] = peak_rss_mb()
 
-    kg.pipeline.write = timed_write
     with tempfile.TemporaryDirectory() as tmp, EmbeddedStore(f"{tmp}/store") as store:
         t0 = time.perf_counter()
         report = kg.pipeline.ingest(
@@ -106,7 +97,6 @@ def run_one(args: argparse.Namespace) -> dict:
         "claims": report.claims,
         "quads": quads,
         "seconds": seconds,
-        "write_s": write_s,
         "words": words,
         "rss_quarter": rss.get("quarter", 0.0),
         "rss_all": peak_rss_mb(),
@@ -151,16 +141,15 @@ def print_table(rows: list[dict], baseline: float) -> None:
     print(f"raw nlp.pipe (1 process): {baseline:,.0f} words/s")
     print(
         "| workers | articles | failures | claims | quads | articles/s | words/s | ratio to raw "
-        "pipe | store write + reasoning | peak RSS at 1/4 | peak RSS at all |"
+        "pipe | peak RSS at 1/4 | peak RSS at all |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         wps = r["words"] / r["seconds"]
         print(
             f"| {r['workers']} | {r['articles']} | {r['failures']} | {r['claims']} "
             f"| {r['quads']:,} | {r['articles'] / r['seconds']:.2f} | {wps:,.0f} "
-            f"| {wps / baseline:.2f} | {r['write_s'] / r['seconds']:.0%} of time "
-            f"| {r['rss_quarter']:.0f} MB | {r['rss_all']:.0f} MB |"
+            f"| {wps / baseline:.2f} | {r['rss_quarter']:.0f} MB | {r['rss_all']:.0f} MB |"
         )
 
 

@@ -85,7 +85,9 @@ def _emit_json(data: object) -> None:
 def ingest(
     ctx: typer.Context,
     paths: PathsArg,
-    workers: Annotated[int, typer.Option(min=1, help="Parser processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Reasoning processes (parsing stays in this one).")
+    ] = 1,
     force: Annotated[
         bool, typer.Option(help="Re-ingest articles stored with the same text.")
     ] = False,

@@ -7,13 +7,15 @@ Read top to bottom, this is the method section:
 3. ``extract`` attributions (cue, sources, contents) from each parse;
 4. ``build_claims``: speakers, outlet, topics and stance for every attribution;
 5. ``article_graph``: the article's claims as RDF, written to its own named graph in one step;
-6. ``reason_article``: owlrl plus the contradiction rules over that article's neighbourhood.
+6. reasoning: owlrl plus the contradiction rules over that article's neighbourhood
+   (``kg.reasoning``: ``gather`` from the store, ``infer``, ``commit`` back).
 
 ``analyse`` (steps 1-3) is shared by ``ingest`` and the ``extract`` command, so evaluation
 measures exactly the code that builds the graph. Steps 1-5 (``extract_all``) need no store, so
-they can run elsewhere (``kg.distributed``); steps 5-6 write, one article at a time, in input
-order. Ingest streams: memory holds one batch, whatever the input's length. An article whose
-stored raw text is the same can be skipped (``skip_unchanged``); a failure inside one article is
+they can run elsewhere (``kg.distributed``); steps 5-6 (``Writer``) write one article at a time,
+in input order, while the reasoner's CPU part may run in several processes. Ingest streams:
+memory holds one batch, whatever the input's length. An article whose stored raw text is the
+same can be skipped (``skip_unchanged``); a failure inside one article is
 recorded and the run goes on, but a store error stops it (``IngestAborted``).
 """
 
@@ -23,8 +25,10 @@ import hashlib
 import json
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
+from multiprocessing import get_context
 from pathlib import Path
 
 from rdflib import Graph
@@ -37,8 +41,9 @@ from kg.clean import clean
 from kg.graph import article_graph, graph_iri
 from kg.ingest import JSONL_SUFFIXES, SUPPORTED_SUFFIXES, IngestFailure
 from kg.model import Article, Attribution, Claim, Contradiction, RawArticle, TextSpan
+from kg.nlp import load_nlp
 from kg.queries import query
-from kg.reasoning import reason_article
+from kg.reasoning import Neighbourhood, commit, gather, infer, reason_article
 from kg.store import Store, StoreError
 from kg.vocab import article_iri
 
@@ -216,21 +221,80 @@ def is_stored(store: Store, raw: RawArticle) -> bool:
     return any(str(row.get("hash", "")) == digest for row in rows)
 
 
-def write(store: Store, item: Extracted) -> int:
-    """Step 5-6 for one article: replace its named graph, reason; returns contradictions found.
+def _warm() -> None:
+    """Load what reasoning needs once per reasoning process, before its first article."""
+    load_nlp()
+    infer(Neighbourhood("warm-up", frozenset(), (), ()))
 
-    If reasoning fails for a reason other than the store, the article's graph is removed again,
-    so that a later run does not skip it as already stored.
-    """
-    graph = graph_iri(item.article_id)
-    store.replace_graph(graph, item.graph)
+
+def _now(near: Neighbourhood) -> Future[list[Contradiction]]:
+    done: Future[list[Contradiction]] = Future()
     try:
-        return len(reason_article(store, item.article_id))
-    except StoreError:
-        raise
-    except Exception:
-        store.delete_graph(graph)
-        raise
+        done.set_result(infer(near))
+    except Exception as exc:
+        done.set_exception(exc)
+    return done
+
+
+class Writer:
+    """Steps 5-6 in input order: write each article's graph, reason, store its contradictions.
+
+    With ``workers`` > 1 the reasoner's CPU part (``kg.reasoning.infer``: owlrl closure and
+    rules) runs in that many processes while this one keeps parsing and writing; at most
+    ``workers`` articles are in flight. Each article's neighbourhood is read once its graph is
+    written, so it sees every article before it in the input, and results are stored in input
+    order: the store ends as a one-by-one run leaves it. An article whose reasoning fails (other
+    than through the store) has its graph removed again, so a later run does not skip it.
+    """
+
+    def __init__(self, store: Store, workers: int = 1) -> None:
+        self.store = store
+        self.pool = None
+        if workers > 1:
+            self.pool = ProcessPoolExecutor(workers, get_context("spawn"), initializer=_warm)
+        self.in_flight = workers if self.pool else 0
+        self.queue: deque[tuple[Extracted, Neighbourhood, Future[list[Contradiction]]]] = deque()
+
+    def put(self, item: Extracted) -> Iterator[tuple[Extracted, int | Exception]]:
+        """Write ``item``; yield the articles finished meanwhile with their contradiction
+        count, or the error that stopped their reasoning."""
+        self.store.replace_graph(graph_iri(item.article_id), item.graph)
+        try:
+            near = gather(self.store, item.article_id)
+        except StoreError:
+            raise
+        except Exception as exc:
+            self.store.delete_graph(graph_iri(item.article_id))
+            yield item, exc
+            return
+        self.queue.append((item, near, self.pool.submit(infer, near) if self.pool else _now(near)))
+        while len(self.queue) > self.in_flight:
+            yield self._finish()
+
+    def drain(self) -> Iterator[tuple[Extracted, int | Exception]]:
+        """Finish every article still in flight."""
+        while self.queue:
+            yield self._finish()
+
+    def _finish(self) -> tuple[Extracted, int | Exception]:
+        item, near, future = self.queue.popleft()
+        try:
+            found = future.result()
+        except Exception as exc:
+            self.store.delete_graph(graph_iri(item.article_id))
+            return item, exc
+        commit(self.store, near, found)
+        return item, len(found)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def ingest(
@@ -246,9 +310,10 @@ def ingest(
     """Ingest every readable article into ``store``, one article per write, in input order.
 
     With ``skip_unchanged``, articles stored with the same raw text are skipped. Steps 1-5 run
-    through ``extractor`` if given (e.g. ``kg.distributed.DaskExtractor``), else locally with
-    ``nlp``. ``on_article`` is called with each input's origin once it is done (stored, skipped
-    or failed). Raises ``IngestAborted`` if the store fails.
+    through ``extractor`` if given (e.g. ``kg.distributed.DaskExtractor``), else here with
+    ``nlp``; reasoning runs in ``workers`` processes (see ``Writer``). ``on_article`` is called
+    with each input's origin once it is done (stored, skipped or failed). Raises
+    ``IngestAborted`` if the store fails.
     """
     report = IngestReport()
 
@@ -267,33 +332,38 @@ def ingest(
             else:
                 yield item
 
+    def finished(results: Iterable[tuple[Extracted, int | Exception]]) -> None:
+        for item, outcome in results:
+            _record(report, item, outcome, record_ids)
+            done(item.origin)
+
     if extractor is None:
         if nlp is None:
             raise ValueError("ingest needs a spaCy pipeline or an extractor")
-        extractor = lambda raws: extract_all(raws, nlp, workers)  # noqa: E731
+        extractor = lambda raws: extract_all(raws, nlp)  # noqa: E731
     try:
-        for item in extractor(pending()):
-            if isinstance(item, Extracted):
-                _write_one(store, item, report, record_ids)
-            else:
-                report.failures.append(item)
-            done(item.origin)
+        with Writer(store, workers) as writer:
+            for item in extractor(pending()):
+                if isinstance(item, Extracted):
+                    finished(writer.put(item))
+                else:
+                    report.failures.append(item)
+                    done(item.origin)
+            finished(writer.drain())
     except StoreError as exc:
         raise IngestAborted(f"store failed, ingest stopped: {exc}", report) from exc
     return report
 
 
-def _write_one(store: Store, item: Extracted, report: IngestReport, record_ids: bool) -> None:
-    try:
-        report.contradictions += write(store, item)
-    except StoreError:
-        raise
-    except Exception as exc:
-        report.failures.append(IngestFailure(item.origin, f"{type(exc).__name__}: {exc}"))
+def _record(report: IngestReport, item: Extracted, outcome: int | Exception, ids: bool) -> None:
+    if isinstance(outcome, Exception):
+        reason = f"{type(outcome).__name__}: {outcome}"
+        report.failures.append(IngestFailure(item.origin, reason))
         return
     report.ingested += 1
     report.claims += item.claims
-    if record_ids:
+    report.contradictions += outcome
+    if ids:
         report.articles.append(item.article_id)
 
 

@@ -95,23 +95,37 @@ def test_failing_article_is_recorded_and_the_others_are_stored(
 def test_reasoning_failure_leaves_no_half_stored_article(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = kg.pipeline.reason_article
+    real = kg.pipeline.infer
     doomed = next(iter(read_paths([FILES[0]])))
 
-    def faulty(store, article_id):
-        if article_id == doomed.id:
+    def faulty(near):
+        if near.article_id == doomed.id:
             raise ValueError("reasoner broke")
-        return real(store, article_id)
+        return real(near)
 
-    monkeypatch.setattr(kg.pipeline, "reason_article", faulty)
+    monkeypatch.setattr(kg.pipeline, "infer", faulty)
     with EmbeddedStore(str(tmp_path / "s")) as store:
         report = ingest(read_paths(FILES), store, load_nlp(), skip_unchanged=True)
         assert [f.origin for f in report.failures] == [str(FILES[0])]
         assert "reasoner broke" in report.failures[0].reason
         assert report.ingested == len(FILES) - 1
-        monkeypatch.setattr(kg.pipeline, "reason_article", real)
+        monkeypatch.setattr(kg.pipeline, "infer", real)
         retry = ingest(read_paths(FILES), store, load_nlp(), skip_unchanged=True)
     assert (retry.ingested, retry.skipped, retry.failures) == (1, len(FILES) - 1, [])
+
+
+def test_two_reasoning_processes_store_what_one_does(tmp_path: Path) -> None:
+    files = [*FILES, *sorted((ARTICLES / "contradictions").glob("*.txt"))]
+    dumps, reports = [], []
+    for workers in (1, 2):
+        with EmbeddedStore(str(tmp_path / f"w{workers}")) as store:
+            reports.append(ingest(read_paths(files), store, load_nlp(), workers=workers))
+            dumps.append(sorted(store.dump("application/n-quads").decode().splitlines()))
+    one, two = reports
+    assert (two.ingested, two.claims, two.failures) == (len(files), one.claims, [])
+    assert two.articles == one.articles, "results are stored in input order"
+    assert two.contradictions == one.contradictions > 0
+    assert dumps[1] == dumps[0]
 
 
 def test_unreachable_store_aborts_with_a_clear_message(tmp_path: Path) -> None:
