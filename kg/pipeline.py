@@ -43,7 +43,7 @@ from kg.ingest import JSONL_SUFFIXES, SUPPORTED_SUFFIXES, IngestFailure
 from kg.model import Article, Attribution, Claim, Contradiction, RawArticle, TextSpan
 from kg.nlp import load_nlp
 from kg.queries import query
-from kg.reasoning import Neighbourhood, commit, gather, infer, reason_article
+from kg.reasoning import Inferred, Neighbourhood, commit, gather, infer, reason_article
 from kg.store import Store, StoreError
 from kg.vocab import article_iri
 
@@ -222,13 +222,12 @@ def is_stored(store: Store, raw: RawArticle) -> bool:
 
 
 def _warm() -> None:
-    """Load what reasoning needs once per reasoning process, before its first article."""
+    """Load the parser reasoning needs once per reasoning process, before its first article."""
     load_nlp()
-    infer(Neighbourhood("warm-up", frozenset(), (), ()))
 
 
-def _now(near: Neighbourhood) -> Future[list[Contradiction]]:
-    done: Future[list[Contradiction]] = Future()
+def _now(near: Neighbourhood) -> Future[Inferred]:
+    done: Future[Inferred] = Future()
     try:
         done.set_result(infer(near))
     except Exception as exc:
@@ -253,7 +252,7 @@ class Writer:
         if workers > 1:
             self.pool = ProcessPoolExecutor(workers, get_context("spawn"), initializer=_warm)
         self.in_flight = workers if self.pool else 0
-        self.queue: deque[tuple[Extracted, Neighbourhood, Future[list[Contradiction]]]] = deque()
+        self.queue: deque[tuple[Extracted, Neighbourhood, Future[Inferred]]] = deque()
 
     def put(self, item: Extracted) -> Iterator[tuple[Extracted, int | Exception]]:
         """Write ``item``; yield the articles finished meanwhile with their contradiction
@@ -279,12 +278,12 @@ class Writer:
     def _finish(self) -> tuple[Extracted, int | Exception]:
         item, near, future = self.queue.popleft()
         try:
-            found = future.result()
+            inferred = future.result()
         except Exception as exc:
             self.store.delete_graph(graph_iri(item.article_id))
             return item, exc
-        commit(self.store, near, found)
-        return item, len(found)
+        commit(self.store, near, inferred)
+        return item, len(inferred.contradictions)
 
     def close(self) -> None:
         if self.pool is not None:

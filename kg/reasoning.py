@@ -44,6 +44,7 @@ from owlrl import DeductiveClosure, OWLRL_Semantics
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 
+from kg.aliases import alias_graph
 from kg.graph import graph_iri, new_graph
 from kg.model import Contradiction
 from kg.propositions import proposition_graph
@@ -56,6 +57,7 @@ from kg.vocab import (
     CG,
     INFERRED_GRAPH_PREFIX,
     ONTOLOGY_GRAPH,
+    PROV,
     RDF,
     RDFS,
     SCHEMA,
@@ -68,6 +70,7 @@ from kg.vocab import (
 )
 
 __all__ = [
+    "Inferred",
     "Neighbourhood",
     "commit",
     "contradiction_graph",
@@ -383,27 +386,40 @@ def gather(store: Store, article_id: str) -> Neighbourhood:
     return Neighbourhood(article_id, mine, tuple(claims_near(store, article_id)), tuple(signals))
 
 
-def infer(near: Neighbourhood) -> list[Contradiction]:
-    """The contradictions involving the article's claims: CPU only, no store, so it can run in
-    another process (``kg.pipeline`` does, with several workers)."""
+@dataclass(frozen=True, slots=True)
+class Inferred:
+    """What reasoning found for one article: its contradictions, most confident first, and the
+    ``owl:sameAs`` links between its speakers and others (``kg.aliases``)."""
+
+    contradictions: list[Contradiction]
+    aliases: tuple[Triple, ...] = ()
+
+
+def infer(near: Neighbourhood) -> Inferred:
+    """Reason about the article's neighbourhood: CPU only, no store, so it can run in another
+    process (``kg.pipeline`` does, with several workers)."""
     if not near.claims:
-        return []
+        return Inferred([])
     g = tbox()
     for triple in (*near.triples, *near.signals):
         g.add(triple)
     texts = _claim_texts(g)
     g += quantity_graph(texts)
     g += proposition_graph(texts)
-    return find_contradictions(g, near.article_id, near.claims)
+    own = {s for c in near.claims for s in g.objects(URIRef(c), PROV.wasAttributedTo)}
+    aliases = tuple(t for t in alias_graph(g) if t[0] in own or t[2] in own)
+    for triple in aliases:
+        g.add(triple)
+    return Inferred(find_contradictions(g, near.article_id, near.claims), aliases)
 
 
-def commit(store: Store, near: Neighbourhood, found: list[Contradiction]) -> None:
-    """Store ``found`` and the signals in the article's inferred graph, replacing every earlier
-    contradiction involving its claims (wherever it was kept) and any left stale."""
+def commit(store: Store, near: Neighbourhood, inferred: Inferred) -> None:
+    """Store what was inferred and the signals in the article's inferred graph, replacing every
+    earlier contradiction involving its claims (wherever it was kept) and any left stale."""
     own = str(inferred_graph_iri(near.article_id))
     _prune(store, near.article_id, own)
-    kept = contradiction_graph(found)
-    for triple in near.signals:
+    kept = contradiction_graph(inferred.contradictions)
+    for triple in (*near.signals, *inferred.aliases):
         kept.add(triple)
     if len(kept):
         store.replace_graph(own, kept)
@@ -417,9 +433,9 @@ def reason_article(store: Store, article_id: str) -> list[Contradiction]:
     Returns them most confident first. Re-running on an unchanged store writes the same triples.
     """
     near = gather(store, article_id)
-    found = infer(near)
-    commit(store, near, found)
-    return found
+    inferred = infer(near)
+    commit(store, near, inferred)
+    return inferred.contradictions
 
 
 def reason_all(store: Store) -> list[Contradiction]:
