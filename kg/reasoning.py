@@ -5,10 +5,12 @@ most ``NEIGHBOURS`` (60) claims of other articles sharing a multi-word topic wit
 link a rule accepts across articles (``neighbour_claims``): first those by one of the article's
 speakers (up to half the cap, for ``self-contradiction.rq``), then, topic by topic in turn, those
 of the newest articles. That small graph, plus the ontology, gets its OWL 2 RL closure (owlrl),
-then each rule in ``ontology/rules/*.rq`` runs over it. A rule is a SELECT that projects ``?a
-?b`` (two claims) and optionally ``?target``, ``?reason`` and ``?confidence``; it runs with
-``?article`` bound to the article's IRI, and only pairs involving one of the article's claims are
-kept (pair order and duplicates do not matter: ids are order-free).
+then each rule in ``ontology/rules/*.rq`` runs over it (in an in-memory Oxigraph store,
+``kg.store.memory``). A rule is a SELECT that projects ``?a ?b`` (two claims) and optionally
+``?target``, ``?reason`` and ``?confidence``; it runs with ``?article`` bound to the article's
+IRI, and only pairs involving one of the article's claims are kept (pair order and duplicates do
+not matter: ids are order-free). Speakers that name one person across articles are linked by
+``owl:sameAs`` first (``kg.aliases``), so the closure merges what they said.
 
 The cap keeps the store queries, the closure and the rules nearly flat as the store grows, at a
 price: a contradiction with a claim beyond the cap (an older article on a topic more than
@@ -39,7 +41,6 @@ from decimal import Decimal
 from functools import cache
 from itertools import zip_longest
 
-import pyoxigraph as ox
 from owlrl import DeductiveClosure, OWLRL_Semantics
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
@@ -52,7 +53,7 @@ from kg.quantities import quantity_graph
 from kg.queries import ONTOLOGY_FILE, Rule, query, rules
 from kg.signals import ClaimRef, Signal, conflict_signals, signal_graph
 from kg.store import Row, Store
-from kg.store.sparqltext import bind, to_ox, to_rdflib
+from kg.store.memory import MemoryStore
 from kg.vocab import (
     CG,
     INFERRED_GRAPH_PREFIX,
@@ -150,8 +151,8 @@ def neighbour_claims(store: Store, article_id: str, own: Graph | None = None) ->
 def claims_near(store: Store, article_id: str) -> Graph:
     """The article's claims and at most ``NEIGHBOURS`` claims of other articles."""
     g = store.construct(query("neighbourhood"), {"article": article_iri(article_id)})
-    for claim in neighbour_claims(store, article_id, g):
-        g += store.construct(query("neighbour-claim"), {"claim": claim})
+    if claims := neighbour_claims(store, article_id, g):
+        g += store.construct(query("neighbour-claim"), {"claim": claims})
     return g
 
 
@@ -199,18 +200,6 @@ def _closure(g: Graph) -> Graph:
     return g
 
 
-def _rule_store(closed: Graph) -> ox.Store:
-    """The closed neighbourhood in an in-memory Oxigraph store, where the rules run.
-
-    rdflib's SPARQL engine would do, but takes about a hundred times longer on these joins.
-    """
-    store = ox.Store()
-    store.bulk_extend(
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in closed
-    )
-    return store
-
-
 def _confidence(value: Identifier | None) -> float:
     if value is None:
         return 0.5
@@ -225,13 +214,10 @@ def _rank(c: Contradiction) -> tuple[float, str, str]:
 
 
 def _apply(
-    rule: Rule, closed: ox.Store, article: URIRef, focus: set[URIRef]
+    rule: Rule, closed: MemoryStore, article: URIRef, focus: set[URIRef]
 ) -> list[Contradiction]:
     best: dict[tuple[str, str], Contradiction] = {}
-    solutions = closed.query(bind(rule.text, {"article": article}))
-    names = [v.value for v in solutions.variables]
-    for solution in solutions:
-        values = {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
+    for values in closed.select(rule.text, {"article": article}):
         a, b = sorted((str(values["a"]), str(values["b"])))
         if a == b or (URIRef(a) not in focus and URIRef(b) not in focus):
             continue
@@ -257,7 +243,7 @@ def find_contradictions(g: Graph, article_id: str, focus: Iterable[str]) -> list
     Rules see ``?article`` bound to the article's IRI, so they can start from its claims.
     """
     wanted = {URIRef(str(c)) for c in focus}
-    closed = _rule_store(_closure(g))
+    closed = MemoryStore(_closure(g))
     article = article_iri(article_id)
     found = [c for rule in rules() for c in _apply(rule, closed, article, wanted)]
     found = [c for c in found if c.confidence >= MIN_CONFIDENCE]

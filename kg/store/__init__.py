@@ -1,7 +1,9 @@
 """The Store interface: every read and write of the graph goes through it.
 
-Implementations: ``kg.store.embedded.EmbeddedStore`` (pyoxigraph on disk, the default) and later a
-remote SPARQL 1.1 server. Nothing outside ``kg/store/`` may import pyoxigraph.
+Implementations: ``kg.store.embedded.EmbeddedStore`` (pyoxigraph on disk, the default) and
+``kg.store.remote.RemoteStore`` (any SPARQL 1.1 server); ``kg.store.memory.MemoryStore`` only runs
+queries over a small graph (the reasoner's rules). Nothing outside ``kg/store/`` may import
+pyoxigraph.
 
 Terms at this boundary are rdflib terms; query values are bound (``bindings``), never
 concatenated into query text.
@@ -19,6 +21,8 @@ from rdflib import Graph
 from rdflib.term import Identifier, Variable
 
 Row = dict[str, Identifier]
+Bindings = Mapping[str, Identifier | Sequence[Identifier]]
+"""Values for query variables: a term, or a sequence of terms (one solution row each)."""
 
 
 class StoreError(RuntimeError):
@@ -54,16 +58,16 @@ class Store(Protocol):
     def graphs(self) -> list[str]:
         """IRIs of the named graphs present."""
 
-    def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> list[Row]:
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
         """Run a SELECT over the union of all graphs; rows map variable name to rdflib term."""
 
-    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         """Run an ASK over the union of all graphs."""
 
-    def construct(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Graph:
+    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
         """Run a CONSTRUCT/DESCRIBE over the union of all graphs."""
 
-    def update(self, update: str, bindings: Mapping[str, Identifier] | None = None) -> None:
+    def update(self, update: str, bindings: Bindings | None = None) -> None:
         """Run a SPARQL Update (internal writes only; the API never passes user updates)."""
 
     def query_raw(

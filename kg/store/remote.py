@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import chain
 from typing import Any, NoReturn
 
 import httpx
 from rdflib import Graph
 from rdflib.query import Result
-from rdflib.term import Identifier
 
-from kg.store import QuerySyntaxError, QueryTimeout, RawResult, Row, StoreError
+from kg.store import Bindings, QuerySyntaxError, QueryTimeout, RawResult, Row, StoreError
 from kg.store.sparqltext import bind, is_update, keywords
 
 __all__ = ["RemoteStore"]
@@ -161,7 +160,7 @@ class RemoteStore:
             content=query.encode("utf-8"),
         )
 
-    def _results(self, query: str, bindings: Mapping[str, Identifier] | None) -> Result | None:
+    def _results(self, query: str, bindings: Bindings | None) -> Result | None:
         """Parsed SELECT/ASK results, or None when the query is a CONSTRUCT/DESCRIBE."""
         response = self._query(bind(query, bindings), f"{JSON}, {NTRIPLES};q=0.1")
         if _media(response) != JSON:
@@ -187,25 +186,25 @@ class RemoteStore:
     def graphs(self) -> list[str]:
         return sorted(str(row["g"]) for row in self.select(GRAPHS_QUERY))
 
-    def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> list[Row]:
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
         result = self._results(query, bindings)
         if result is None or result.type != "SELECT":
             raise QuerySyntaxError("expected a SELECT query")
         return [row.asdict() for row in result]
 
-    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         result = self._results(query, bindings)
         if result is None or result.type != "ASK":
             raise QuerySyntaxError("expected an ASK query")
         return bool(result.askAnswer)
 
-    def construct(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Graph:
+    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
         response = self._query(bind(query, bindings), f"{NTRIPLES}, {JSON};q=0.1")
         if _media(response) != NTRIPLES:
             raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
         return Graph().parse(data=response.content, format="nt")
 
-    def update(self, update: str, bindings: Mapping[str, Identifier] | None = None) -> None:
+    def update(self, update: str, bindings: Bindings | None = None) -> None:
         self._write(
             "POST",
             self.update_url,

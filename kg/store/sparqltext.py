@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.term import Identifier
 
-from kg.store import QuerySyntaxError
+from kg.store import Bindings, QuerySyntaxError
 
 __all__ = ["bind", "is_update", "keywords", "to_ox", "to_rdflib"]
 
@@ -65,7 +65,13 @@ def keywords(query: str) -> set[str]:
     return {m.group("word").upper() for m in _LEXEME.finditer(query) if m.group("word")}
 
 
-def bind(text: str, bindings: Mapping[str, Identifier] | None) -> str:
+def _term(name: str, term: Identifier) -> str:
+    if isinstance(term, BNode):
+        raise ValueError(f"cannot bind ?{name} to a blank node")
+    return str(to_ox(term))
+
+
+def bind(text: str, bindings: Bindings | None) -> str:
     """Pre-bind variables: each occurrence becomes its term, as SEP-0007 substitution does.
 
     Terms are written in N-Triples syntax by pyoxigraph (escaped, never raw text). A bound
@@ -73,21 +79,31 @@ def bind(text: str, bindings: Mapping[str, Identifier] | None) -> str:
     ``(term)``. Constants in place let Oxigraph plan index lookups from them; a ``VALUES`` row
     joined with the pattern can leave the store scanning every article. Queries with a
     sub-SELECT (its own variable scope) or ``SELECT *`` (which would drop the bound variable) get
-    that ``VALUES`` row instead. Blank nodes cannot be bound.
+    that ``VALUES`` row instead. A variable bound to a sequence of terms gets a ``VALUES`` block
+    opening the WHERE group, one row per term. Blank nodes cannot be bound.
     """
     if not bindings:
         return text
-    terms = {}
-    for name, term in bindings.items():
-        if isinstance(term, BNode):
-            raise ValueError(f"cannot bind ?{name} to a blank node")
-        terms[name.lstrip("?$")] = str(to_ox(term))
+    terms, lists = {}, {}
+    for name, value in bindings.items():
+        name = name.lstrip("?$")
+        if isinstance(value, Identifier):
+            terms[name] = _term(name, value)
+        else:
+            lists[name] = [_term(name, term) for term in value]
+    for name, column in lists.items():
+        text = _values(text, [name], [[term] for term in column])
+    return _inline(text, terms) if terms else text
+
+
+def _inline(text: str, terms: Mapping[str, str]) -> str:
+    """Each occurrence of a bound variable replaced by its term (see ``bind``)."""
     lexemes = list(_LEXEME.finditer(text))
     words = [m.group(0).upper() for m in lexemes if m.group("word")]
     opened = next((i for i, m in enumerate(lexemes) if m.group(0) == "{"), len(lexemes))
     closed = max((i for i, m in enumerate(lexemes) if m.group(0) == "}"), default=-1)
     if words.count("SELECT") > 1 or any(m.group(0) == "*" for m in lexemes[:opened]):
-        return _bind_values(text, terms)
+        return _values(text, list(terms), [list(terms.values())])
     parts, pos, depth = [], 0, 0
     for i, m in enumerate(lexemes):
         token = m.group(0)
@@ -104,10 +120,11 @@ def bind(text: str, bindings: Mapping[str, Identifier] | None) -> str:
     return "".join([*parts, text[pos:]])
 
 
-def _bind_values(text: str, terms: Mapping[str, str]) -> str:
-    """Pre-bind with one ``VALUES`` row opening the outermost WHERE group."""
-    names = " ".join(f"?{name}" for name in terms)
-    values = f" VALUES ({names}) {{ ({' '.join(terms.values())}) }} "
+def _values(text: str, names: list[str], rows: list[list[str]]) -> str:
+    """``text`` with a ``VALUES`` block of ``rows`` opening the outermost WHERE group."""
+    header = " ".join(f"?{name}" for name in names)
+    body = " ".join(f"({' '.join(row)})" for row in rows)
+    values = f" VALUES ({header}) {{ {body} }} "
     outer = list(_outer_lexemes(text))
     has_where = any(m.group(0).upper() == "WHERE" for m in outer)
     where = False

@@ -178,6 +178,15 @@ def test_bound_variables_stay_in_the_results_wherever_they_appear(filled: Store)
     assert rows == [{"n": Literal("Ada")}]
 
 
+def test_a_variable_bound_to_several_terms_gets_one_row_each(filled: Store) -> None:
+    query = f"SELECT ?who ?name WHERE {{ ?who <{EX.name}> ?name ; <{EX.tag}> ?tag }} ORDER BY ?name"
+    rows = filled.select(query, {"who": [EX.ada, EX.cy], "tag": Literal("x")})
+    assert [str(r["name"]) for r in rows] == ["Ada"]
+    rows = filled.select(query, {"who": (EX.ada, EX.bob, EX.nobody)})
+    assert [str(r["name"]) for r in rows] == ["Ada", "Bob"]
+    assert filled.select(query, {"who": []}) == []
+
+
 def test_update_with_bindings(filled: Store) -> None:
     filled.update("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": EX.ada})
     assert filled.quad_count() == 4
