@@ -3,7 +3,8 @@
 Builds ~50k triples shaped exactly like claimgraph's (``kg.graph.article_graph`` over synthetic
 articles, speakers, topics and claims, one named graph per article), loads them into claimgraph's
 embedded store and, dumped as N-Quads, into an Oxigraph store. Then serves both on 127.0.0.1 free
-ports (claimgraph with uvicorn, one worker) and times the same two queries against each:
+ports (claimgraph with uvicorn: one worker, httptools, uvloop, no access log) and times the same
+two queries against each, through the same kind of client (one keep-alive httpx client each):
 a selective one (every triple of one claim) and a join (claims and speaker names of one topic),
 ``--rounds`` rounds of ``--requests`` sequential requests each, the servers taking turns; then
 ``--clients`` concurrent clients of ``--requests`` requests each against claimgraph alone. Prints
@@ -136,6 +137,7 @@ def serve(workdir: Path, oxigraph: str, procs: list[subprocess.Popen]) -> Server
     env.pop("CLAIMGRAPH_API_TOKEN", None)
     cg_cmd = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app"]
     cg_cmd += ["--host", "127.0.0.1", "--port", str(cg_port), "--log-level", "warning"]
+    cg_cmd += ["--http", "httptools", "--loop", "uvloop", "--no-access-log"]
     procs.append(subprocess.Popen(cg_cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL))
     servers = Servers(f"http://127.0.0.1:{cg_port}/sparql", f"http://127.0.0.1:{ox_port}/query")
     wait_ready(procs[0], f"{servers.oxigraph}?query=ASK%7B%7D")

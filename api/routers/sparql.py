@@ -9,22 +9,36 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from functools import lru_cache
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import get_store
 from api.negotiation import negotiate
 from api.problems import problems
 from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError
 
-router = APIRouter(tags=["sparql"])
+
+class RequestRoute(APIRoute):
+    """A route whose endpoint takes the bare ``Request`` and returns a ``Response``.
+
+    FastAPI's per-request dependency solving and parameter validation are skipped (for a small
+    query they cost as much as running it); the endpoints read and check the request themselves,
+    and ``openapi_extra`` documents their parameters.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        return self.endpoint
+
+
+router = APIRouter(tags=["sparql"], route_class=RequestRoute)
 log = logging.getLogger(__name__)
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -96,6 +110,19 @@ RESPONSES: dict[int | str, dict] = {
     406: {"description": "No offered format is acceptable.", "content": TEXT},
     503: {"description": "The query ran past the time limit.", "content": TEXT},
 }
+
+
+def _parameter(name: str, description: str, many: bool = True) -> dict:
+    schema = {"type": "array", "items": {"type": "string"}} if many else {"type": "string"}
+    return {"name": name, "in": "query", "description": description, "schema": schema}
+
+
+PARAMETERS = [
+    _parameter("query", "The SPARQL query."),
+    _parameter("default-graph-uri", "A graph of the default graph (replaces the union)."),
+    _parameter("named-graph-uri", "A graph GRAPH patterns may match (replaces all named graphs)."),
+    _parameter("format", "json, xml, csv, tsv, turtle, ... (overrides Accept).", many=False),
+]
 
 
 def query_form(text: str) -> str:
@@ -251,23 +278,19 @@ def _refuse_update() -> Response:
     summary="SPARQL 1.1 query (GET); without a query, the service description",
     response_class=Response,
     responses=RESPONSES,
+    openapi_extra={"parameters": PARAMETERS},
 )
-async def sparql_get(
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    query: Annotated[list[str] | None, Query(description="The SPARQL query.")] = None,
-    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
-    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    update: Annotated[list[str] | None, Query(include_in_schema=False)] = None,
-    format: Annotated[str | None, Query(description="json, xml, csv, tsv, turtle, ...")] = None,
-) -> Response:
-    if update:
+async def sparql_get(request: Request) -> Response:
+    params = request.query_params
+    if params.getlist("update"):
         return _refuse_update()
-    if not query:
+    store = await get_store(request)
+    queries = params.getlist("query")
+    if not queries:
         return await _describe(request, store)
-    graphs = (default_graph_uri or [], named_graph_uri or [])
-    return await _answer(request, store, settings.query_timeout_s, query, graphs, format)
+    graphs = (params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
+    timeout = request.app.state.settings.query_timeout_s
+    return await _answer(request, store, timeout, queries, graphs, params.get("format"))
 
 
 @router.post(
@@ -288,7 +311,8 @@ async def sparql_get(
         }
     },
 )
-async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_post(request: Request) -> Response:
+    store = await get_store(request)
     url = request.query_params
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     defaults, named = url.getlist("default-graph-uri"), url.getlist("named-graph-uri")
@@ -310,10 +334,10 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
         return _plain(
             415, f"unsupported media type {ctype!r}: use {FORM_TYPE} or application/sparql-query"
         )
-    timeout = settings.query_timeout_s
+    timeout = request.app.state.settings.query_timeout_s
     return await _answer(request, store, timeout, queries, (defaults, named), url.get("format"))
 
 
 @router.api_route("/sparql", methods=["PUT", "PATCH", "DELETE"], include_in_schema=False)
-def sparql_other() -> Response:
+async def sparql_other(request: Request) -> Response:
     return _plain(405, "use GET or POST", {"Allow": "GET, POST"})

@@ -5,33 +5,31 @@ graph, insert the new triples), which pyoxigraph applies as a single transaction
 the old graph or the new one, never a mix.
 
 User queries (``query_raw``, ``query_head``) run on ``query_workers`` daemon threads kept for
-the store's life (pyoxigraph releases the GIL while evaluating): a result up to the hold size comes
-back whole in one hand-over, a longer one streams through a bounded queue. The worker stops at its
-next write once the deadline passes or the reader goes away. A query that computes for long
-without producing output (a big aggregate, a sort) cannot be interrupted, as pyoxigraph has no
-cancel: the caller still gets ``QueryTimeout`` on time, the query keeps its worker until done, and
+the store's life (``kg.store.workers``): a result up to the hold size comes back whole in one
+hand-over, a longer one streams through a bounded queue. pyoxigraph holds the GIL while it
+evaluates, so a worker does not add parallelism; it keeps the event loop serving (the interpreter
+switches threads every few milliseconds) and enforces the deadline. The worker stops at its next
+write once the deadline passes or the reader goes away. A query that computes for long without
+producing output (a big aggregate, a sort) cannot be interrupted, as pyoxigraph has no cancel:
+the caller still gets ``QueryTimeout`` on time, the query keeps its worker until done, and
 ``query_workers`` bounds how many such queries run at once."""
 
 from __future__ import annotations
 
 import asyncio
-import queue
-import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
-from contextlib import suppress
-from functools import partial
+from collections.abc import Sequence
+from functools import lru_cache, partial
 from itertools import chain
-from typing import Any, NamedTuple
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Identifier
 
-from kg.store import QuerySyntaxError, QueryTimeout, RawResult, Row, StoreError
+from kg.store import Bindings, QuerySyntaxError, QueryTimeout, RawResult, Row, StoreError
 from kg.store.sparqltext import bind, is_update, keywords, to_ox, to_rdflib
+from kg.store.workers import Cancelled, Deliver, Job, RawHead, Slot, Workers, loop_slot
 from kg.vocab import PREFIXES
 
 __all__ = ["EmbeddedStore", "GRAPH_FORMATS", "RESULT_FORMATS", "RawHead", "to_ox", "to_rdflib"]
@@ -54,8 +52,8 @@ DATASET_FORMATS = {
 }
 QUERY_WORKERS = 4
 HOLD_BYTES = 1 << 20
-CHUNK_BYTES = 64 << 10
 MAX_RESULT_BYTES = 256 << 20
+CACHED_QUERY_CHARS = 4096
 UNION_CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _PREFIXES = {name: str(ns) for name, ns in PREFIXES.items()}
 
@@ -67,176 +65,22 @@ def _clear(exc: BaseException | None) -> None:
         exc = exc.__cause__ or exc.__context__
 
 
+@lru_cache(maxsize=256)
+def _cached_keywords(query: str) -> frozenset[str]:
+    return frozenset(keywords(query))
+
+
+def _keywords(query: str) -> frozenset[str]:
+    """``keywords``, remembered for short queries: clients send the same ones again and again."""
+    if len(query) <= CACHED_QUERY_CHARS:
+        return _cached_keywords(query)
+    return frozenset(keywords(query))
+
+
 def _syntax_error(text: str, exc: SyntaxError) -> QuerySyntaxError:
     if is_update(text):
         return QuerySyntaxError("SPARQL Update is not allowed here: this endpoint is read-only")
     return QuerySyntaxError(str(exc))
-
-
-class _Cancelled(Exception):
-    """The reader went away or gave up; the worker stops writing."""
-
-
-class RawHead(NamedTuple):
-    """A user query's whole output (``rest`` None), or its start and an iterator of the rest."""
-
-    media_type: str
-    head: bytes
-    rest: Iterator[bytes] | None
-
-
-class _Workers:
-    """``size`` daemon threads, started on first use and kept, each running one query at a time.
-
-    Not ``ThreadPoolExecutor``: its threads are joined at exit, and a query pyoxigraph cannot
-    interrupt must not block shutdown. Jobs queue while every thread is busy.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
-        self._threads = 0
-        self._lock = threading.Lock()
-
-    def submit(self, job: Callable[[], None]) -> None:
-        with self._lock:
-            if self._threads < self.size:
-                threading.Thread(target=self._loop, name="sparql-query", daemon=True).start()
-                self._threads += 1
-        self._jobs.put(job)
-
-    def _loop(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            job()
-
-    def close(self) -> None:
-        """Let the threads end once their current query is done."""
-        with self._lock:
-            for _ in range(self._threads):
-                self._jobs.put(None)
-            self._threads = 0
-
-
-class _Job:
-    """One user query: a file-like sink for pyoxigraph writers that holds the first ``hold`` bytes.
-
-    ``head`` resolves with the whole output, or with its first ``hold`` bytes once there are that
-    many; the rest then goes through a bounded queue in ``CHUNK_BYTES`` pieces, read by ``rest``.
-    """
-
-    def __init__(self, deadline: float | None, limit: int, hold: int) -> None:
-        self.head: Future[tuple[str, bytes, bool]] = Future()
-        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=16)
-        self.cancelled = threading.Event()
-        self.deadline, self.limit, self.hold = deadline, limit, hold
-        self.media_type = ""
-        self.size = 0
-        self.buffer: list[bytes] = []
-        self.buffered = 0
-        self.streaming = False
-
-    def check(self) -> None:
-        if self.cancelled.is_set():
-            raise _Cancelled
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise QueryTimeout("query stopped: it ran past the time limit")
-
-    def put(self, kind: str, value: Any = None) -> None:
-        while True:
-            self.check()
-            with suppress(queue.Full):
-                return self.queue.put((kind, value), timeout=0.1)
-
-    def write(self, data: bytes) -> int:
-        self.check()
-        self.size += len(data)
-        if self.size > self.limit:
-            raise StoreError(f"result larger than {self.limit} bytes: add a LIMIT")
-        self.buffer.append(bytes(data))
-        self.buffered += len(data)
-        if self.buffered >= (CHUNK_BYTES if self.streaming else self.hold):
-            self._send()
-        return len(data)
-
-    def flush(self) -> None:
-        self.check()
-
-    def _send(self) -> None:
-        data = b"".join(self.buffer)
-        self.buffer.clear()
-        self.buffered = 0
-        if self.streaming:
-            self.put("data", data)
-        else:
-            self.streaming = True
-            self.head.set_result((self.media_type, data, False))
-
-    def finish(self) -> None:
-        """Worker: the output is complete."""
-        if not self.streaming:
-            self.head.set_result((self.media_type, b"".join(self.buffer), True))
-            return
-        if self.buffer:
-            self._send()
-        self.put("end")
-
-    def fail(self, exc: Exception) -> None:
-        """Worker: the query failed; the reader gets ``exc``."""
-        if not self.streaming:
-            self.head.set_exception(exc)
-            return
-        try:
-            self.put("error", exc)
-        except (_Cancelled, QueryTimeout):
-            pass
-
-    def abandon(self) -> QueryTimeout:
-        """Reader: give up. A job not yet started never starts; a running one stops at a write."""
-        if self.head.cancel():
-            return QueryTimeout("query not started: every query worker is busy; try again later")
-        self.cancelled.set()
-        return QueryTimeout("query stopped: it ran past the time limit")
-
-    def remaining(self) -> float | None:
-        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
-
-    def wait(self) -> RawHead:
-        try:
-            return self._outcome(self.head.result(self.remaining()))
-        except TimeoutError:
-            raise self.abandon() from None
-        except BaseException:
-            self.abandon()
-            raise
-
-    async def wait_async(self) -> RawHead:
-        try:
-            head = await asyncio.wait_for(asyncio.wrap_future(self.head), self.remaining())
-        except TimeoutError:
-            raise self.abandon() from None
-        except BaseException:
-            self.abandon()
-            raise
-        return self._outcome(head)
-
-    def _outcome(self, head: tuple[str, bytes, bool]) -> RawHead:
-        media_type, data, complete = head
-        return RawHead(media_type, data, None if complete else self._rest())
-
-    def _rest(self) -> Iterator[bytes]:
-        try:
-            while True:
-                try:
-                    kind, value = self.queue.get(timeout=self.remaining())
-                except queue.Empty:
-                    raise QueryTimeout("query stopped: it ran past the time limit") from None
-                if kind == "end":
-                    return
-                if kind == "error":
-                    raise value
-                yield value
-        finally:
-            self.cancelled.set()
 
 
 class EmbeddedStore:
@@ -259,7 +103,7 @@ class EmbeddedStore:
         self.location = str(location)
         self.read_only = read_only
         self.max_result_bytes = max_result_bytes
-        self._workers = _Workers(query_workers)
+        self._workers = Workers(query_workers)
 
     @property
     def _db(self) -> ox.Store:
@@ -288,7 +132,7 @@ class EmbeddedStore:
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._db.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def _query(self, query: str, bindings: Mapping[str, Identifier] | None) -> Any:
+    def _query(self, query: str, bindings: Bindings | None) -> Any:
         try:
             return self._db.query(bind(query, bindings), use_default_graph_as_union=True)
         except SyntaxError as exc:
@@ -296,7 +140,7 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(str(exc)) from exc
 
-    def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> list[Row]:
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
         result = self._query(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QuerySyntaxError("expected a SELECT query")
@@ -311,13 +155,13 @@ class EmbeddedStore:
             rows.append(row)
         return rows
 
-    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         result = self._query(query, bindings)
         if not isinstance(result, ox.QueryBoolean):
             raise QuerySyntaxError("expected an ASK query")
         return bool(result)
 
-    def construct(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Graph:
+    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
         result = self._query(query, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
@@ -326,7 +170,7 @@ class EmbeddedStore:
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
-    def update(self, update: str, bindings: Mapping[str, Identifier] | None = None) -> None:
+    def update(self, update: str, bindings: Bindings | None = None) -> None:
         try:
             self._write(bind(update, bindings))
         except SyntaxError as exc:
@@ -345,8 +189,9 @@ class EmbeddedStore:
         Errors found before the first ``HOLD_BYTES`` of output raise here; a failure after that
         (time limit, size cap) ends the stream early with an exception.
         """
-        job = self._start(query, media_type, default_graph_uris, named_graph_uris, timeout_s)
-        media, data, rest = job.wait()
+        slot = Slot()
+        job = self._start(query, media_type, default_graph_uris, named_graph_uris, timeout_s, slot)
+        media, data, rest = job.wait(slot)
         return RawResult(media, iter([data]) if rest is None else chain([data], rest))
 
     async def query_head(
@@ -360,10 +205,10 @@ class EmbeddedStore:
     ) -> RawHead:
         """``query_raw`` for an event loop, awaited without a thread of its own: an output of up
         to ``hold_bytes`` comes whole; a longer one as its start and a (blocking) iterator."""
-        job = self._start(
-            query, media_type, default_graph_uris, named_graph_uris, timeout_s, hold_bytes
-        )
-        return await job.wait_async()
+        future, deliver = loop_slot(asyncio.get_running_loop())
+        graphs = (default_graph_uris, named_graph_uris)
+        job = self._start(query, media_type, *graphs, timeout_s, deliver, hold_bytes)
+        return await job.wait_async(future)
 
     def _start(
         self,
@@ -372,21 +217,22 @@ class EmbeddedStore:
         default_graphs: Sequence[str],
         named_graphs: Sequence[str],
         timeout_s: float | None,
+        deliver: Deliver,
         hold: int = HOLD_BYTES,
-    ) -> _Job:
-        """Queue the query for one of the ``query_workers`` threads."""
-        words = keywords(query)
+    ) -> Job:
+        """Queue the query for a ``query_workers`` thread; its head will go to ``deliver``."""
+        words = _keywords(query)
         if "SERVICE" in words:
             raise QuerySyntaxError("SERVICE (federated query) is not allowed on this endpoint")
         options = self._dataset_options(words, default_graphs, named_graphs)
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        job = _Job(deadline, self.max_result_bytes, hold)
+        job = Job(deadline, self.max_result_bytes, hold, deliver)
         self._workers.submit(partial(self._produce, query, media_type, options, job))
         return job
 
     @staticmethod
     def _dataset_options(
-        words: set[str], default_graphs: Sequence[str], named_graphs: Sequence[str]
+        words: frozenset[str], default_graphs: Sequence[str], named_graphs: Sequence[str]
     ) -> dict[str, Any]:
         """Protocol graphs override the query's FROM; without either, read the union."""
         options: dict[str, Any] = {}
@@ -398,19 +244,19 @@ class EmbeddedStore:
             options["use_default_graph_as_union"] = True
         return options
 
-    def _produce(self, query: str, media_type: str, options: dict, job: _Job) -> None:
+    def _produce(self, query: str, media_type: str, options: dict, job: Job) -> None:
         """Worker: evaluate and serialize into ``job``, which ends with its output or an error.
 
         Tracebacks are cleared before an error crosses threads: their frames hold pyoxigraph
         results, which must be dropped on the thread that made them.
         """
-        if not job.head.set_running_or_notify_cancel():
+        if not job.begin():
             return
         try:
             job.check()
             self._serialize(query, media_type, options, job)
             job.finish()
-        except _Cancelled:
+        except Cancelled:
             return
         except (QuerySyntaxError, QueryTimeout, StoreError) as exc:
             _clear(exc)
@@ -419,7 +265,7 @@ class EmbeddedStore:
             _clear(exc)
             job.fail(StoreError(f"query failed: {exc}"))
 
-    def _serialize(self, query: str, media_type: str, options: dict, job: _Job) -> None:
+    def _serialize(self, query: str, media_type: str, options: dict, job: Job) -> None:
         try:
             result = self._db.query(query, **options)
         except SyntaxError as exc:

@@ -212,6 +212,13 @@ def test_service_description(endpoint: Endpoint) -> None:
     assert "union" in str(note[0]).lower()
 
 
+def test_openapi_documents_the_get_parameters(endpoint: Endpoint) -> None:
+    schema = httpx.get(f"{endpoint.url}/openapi.json").json()
+    params = {p["name"]: p for p in schema["paths"]["/sparql"]["get"]["parameters"]}
+    assert set(params) == {"query", "default-graph-uri", "named-graph-uri", "format"}
+    assert params["default-graph-uri"]["schema"]["type"] == "array"
+
+
 def test_cors_for_get(endpoint: Endpoint) -> None:
     r = httpx.get(
         endpoint.sparql, params={"query": NAMES}, headers={"Origin": "https://elsewhere.example"}
