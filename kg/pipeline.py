@@ -43,11 +43,12 @@ from kg.ingest import JSONL_SUFFIXES, SUPPORTED_SUFFIXES, IngestFailure
 from kg.model import Article, Attribution, Claim, Contradiction, RawArticle, TextSpan
 from kg.nlp import load_nlp
 from kg.queries import query
-from kg.reasoning import Inferred, Neighbourhood, commit, gather, infer, reason_article
+from kg.reasoning import Inferred, Neighbourhood, commit, gather, infer_many, reason_article
 from kg.store import Store, StoreError
 from kg.vocab import article_iri
 
 BATCH_SIZE = 16
+REASONING_BATCH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,35 +227,43 @@ def _warm() -> None:
     load_nlp()
 
 
-def _now(near: Neighbourhood) -> Future[Inferred]:
-    done: Future[Inferred] = Future()
+def _now(nears: list[Neighbourhood]) -> Future[list[Inferred]]:
+    done: Future[list[Inferred]] = Future()
     try:
-        done.set_result(infer(near))
+        done.set_result(infer_many(nears))
     except Exception as exc:
         done.set_exception(exc)
     return done
 
 
+Outcome = tuple[Extracted, int | Exception]
+Batch = list[tuple[Extracted, Neighbourhood]]
+
+
 class Writer:
     """Steps 5-6 in input order: write each article's graph, reason, store its contradictions.
 
-    With ``workers`` > 1 the reasoner's CPU part (``kg.reasoning.infer``: owlrl closure and
-    rules) runs in that many processes while this one keeps parsing and writing; at most
-    ``workers`` articles are in flight. Each article's neighbourhood is read once its graph is
-    written, so it sees every article before it in the input, and results are stored in input
-    order: the store ends as a one-by-one run leaves it. An article whose reasoning fails (other
-    than through the store) has its graph removed again, so a later run does not skip it.
+    Each article's neighbourhood is read as soon as its graph is written, so it sees every
+    article before it in the input, as a one-by-one run would. Reasoning then takes
+    ``REASONING_BATCH`` articles at a time (``kg.reasoning.infer_many``: one owlrl closure for
+    the lot); with ``workers`` > 1 it runs in that many processes while this one keeps parsing
+    and writing, with at most ``workers`` batches in flight. Results are stored in input order,
+    so the store does not depend on ``workers``. If a batch fails, its articles are reasoned one
+    by one to find the culprit; an article whose reasoning fails (other than through the store)
+    has its graph removed again, so a later run does not skip it.
     """
 
-    def __init__(self, store: Store, workers: int = 1) -> None:
+    def __init__(self, store: Store, workers: int = 1, batch: int = REASONING_BATCH) -> None:
         self.store = store
         self.pool = None
         if workers > 1:
             self.pool = ProcessPoolExecutor(workers, get_context("spawn"), initializer=_warm)
         self.in_flight = workers if self.pool else 0
-        self.queue: deque[tuple[Extracted, Neighbourhood, Future[Inferred]]] = deque()
+        self.size = batch
+        self.batch: Batch = []
+        self.queue: deque[tuple[Batch, Future[list[Inferred]]]] = deque()
 
-    def put(self, item: Extracted) -> Iterator[tuple[Extracted, int | Exception]]:
+    def put(self, item: Extracted) -> Iterator[Outcome]:
         """Write ``item``; yield the articles finished meanwhile with their contradiction
         count, or the error that stopped their reasoning."""
         self.store.replace_graph(graph_iri(item.article_id), item.graph)
@@ -266,19 +275,44 @@ class Writer:
             self.store.delete_graph(graph_iri(item.article_id))
             yield item, exc
             return
-        self.queue.append((item, near, self.pool.submit(infer, near) if self.pool else _now(near)))
+        self.batch.append((item, near))
+        if len(self.batch) >= self.size:
+            self._submit()
         while len(self.queue) > self.in_flight:
-            yield self._finish()
+            yield from self._finish()
 
-    def drain(self) -> Iterator[tuple[Extracted, int | Exception]]:
-        """Finish every article still in flight."""
+    def drain(self) -> Iterator[Outcome]:
+        """Finish every article still waiting or in flight."""
+        self._submit()
         while self.queue:
-            yield self._finish()
+            yield from self._finish()
 
-    def _finish(self) -> tuple[Extracted, int | Exception]:
-        item, near, future = self.queue.popleft()
+    def _submit(self) -> None:
+        if not self.batch:
+            return
+        nears = [near for _, near in self.batch]
+        future = self.pool.submit(infer_many, nears) if self.pool else _now(nears)
+        self.queue.append((self.batch, future))
+        self.batch = []
+
+    def _finish(self) -> Iterator[Outcome]:
+        batch, future = self.queue.popleft()
         try:
-            inferred = future.result()
+            results = future.result()
+        except Exception:
+            retries = [_now([near]) for _, near in batch] if len(batch) > 1 else [future]
+            for (item, near), retry in zip(batch, retries, strict=True):
+                yield self._store_one(item, near, retry)
+            return
+        for (item, near), inferred in zip(batch, results, strict=True):
+            commit(self.store, near, inferred)
+            yield item, len(inferred.contradictions)
+
+    def _store_one(
+        self, item: Extracted, near: Neighbourhood, future: Future[list[Inferred]]
+    ) -> Outcome:
+        try:
+            [inferred] = future.result()
         except Exception as exc:
             self.store.delete_graph(graph_iri(item.article_id))
             return item, exc

@@ -35,7 +35,7 @@ longer exist) from other articles' inferred graphs, then replaces its own.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -79,6 +79,7 @@ __all__ = [
     "find_contradictions",
     "gather",
     "infer",
+    "infer_many",
     "load_ontology",
     "neighbour_claims",
     "claims_near",
@@ -237,17 +238,29 @@ def _apply(
     return list(best.values())
 
 
+def _contradictions(
+    closed: MemoryStore, article_id: str, focus: Iterable[str], allowed: set[URIRef] | None = None
+) -> list[Contradiction]:
+    """Every rule over ``closed`` for one article: pairs involving a ``focus`` claim (and, given
+    ``allowed``, only pairs of those claims), most confident first."""
+    wanted = {URIRef(str(c)) for c in focus}
+    article = article_iri(article_id)
+    found = [c for rule in rules() for c in _apply(rule, closed, article, wanted)]
+    found = [
+        c
+        for c in found
+        if c.confidence >= MIN_CONFIDENCE
+        and (allowed is None or all(URIRef(x) in allowed for x in c.claims))
+    ]
+    return sorted(found, key=lambda c: (-c.confidence, c.id))
+
+
 def find_contradictions(g: Graph, article_id: str, focus: Iterable[str]) -> list[Contradiction]:
     """Close ``g`` under OWL 2 RL, run every rule, keep pairs involving a ``focus`` claim.
 
     Rules see ``?article`` bound to the article's IRI, so they can start from its claims.
     """
-    wanted = {URIRef(str(c)) for c in focus}
-    closed = MemoryStore(_closure(g))
-    article = article_iri(article_id)
-    found = [c for rule in rules() for c in _apply(rule, closed, article, wanted)]
-    found = [c for c in found if c.confidence >= MIN_CONFIDENCE]
-    return sorted(found, key=lambda c: (-c.confidence, c.id))
+    return _contradictions(MemoryStore(_closure(g)), article_id, focus)
 
 
 def contradiction_graph(contradictions: Iterable[Contradiction]) -> Graph:
@@ -381,22 +394,49 @@ class Inferred:
     aliases: tuple[Triple, ...] = ()
 
 
-def infer(near: Neighbourhood) -> Inferred:
-    """Reason about the article's neighbourhood: CPU only, no store, so it can run in another
-    process (``kg.pipeline`` does, with several workers)."""
-    if not near.claims:
-        return Inferred([])
-    g = tbox()
-    for triple in (*near.triples, *near.signals):
+def _aliases(near: Neighbourhood) -> tuple[Triple, ...]:
+    """``kg.aliases`` links within the article's own neighbourhood touching its speakers."""
+    g = new_graph()
+    for triple in near.triples:
         g.add(triple)
+    own = {s for c in near.claims for s in g.objects(URIRef(c), PROV.wasAttributedTo)}
+    return tuple(t for t in alias_graph(g) if t[0] in own or t[2] in own)
+
+
+def infer_many(nears: Sequence[Neighbourhood]) -> list[Inferred]:
+    """Reason about several articles at once: CPU only, no store, so it can run in another
+    process (``kg.pipeline.Writer`` does).
+
+    One owlrl closure covers the union of their neighbourhoods, so the ontology's share of it,
+    most of a short article's, is paid once per batch rather than per article; each article's
+    rules still pair only claims of its own neighbourhood.
+    """
+    busy = [near for near in nears if near.claims]
+    if not busy:
+        return [Inferred([]) for _ in nears]
+    aliases = {near.article_id: _aliases(near) for near in busy}
+    g = tbox()
+    for near in busy:
+        for triple in (*near.triples, *near.signals, *aliases[near.article_id]):
+            g.add(triple)
     texts = _claim_texts(g)
     g += quantity_graph(texts)
     g += proposition_graph(texts)
-    own = {s for c in near.claims for s in g.objects(URIRef(c), PROV.wasAttributedTo)}
-    aliases = tuple(t for t in alias_graph(g) if t[0] in own or t[2] in own)
-    for triple in aliases:
-        g.add(triple)
-    return Inferred(find_contradictions(g, near.article_id, near.claims), aliases)
+    closed = MemoryStore(_closure(g))
+    results = []
+    for near in nears:
+        if not near.claims:
+            results.append(Inferred([]))
+            continue
+        allowed = {s for s, p, o in near.triples if p == RDF.type and o == SCHEMA.Claim}
+        found = _contradictions(closed, near.article_id, near.claims, allowed)
+        results.append(Inferred(found, aliases[near.article_id]))
+    return results
+
+
+def infer(near: Neighbourhood) -> Inferred:
+    """Reason about one article's neighbourhood (see ``infer_many``)."""
+    return infer_many([near])[0]
 
 
 def commit(store: Store, near: Neighbourhood, inferred: Inferred) -> None:

@@ -95,21 +95,21 @@ def test_failing_article_is_recorded_and_the_others_are_stored(
 def test_reasoning_failure_leaves_no_half_stored_article(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = kg.pipeline.infer
+    real = kg.pipeline.infer_many
     doomed = next(iter(read_paths([FILES[0]])))
 
-    def faulty(near):
-        if near.article_id == doomed.id:
+    def faulty(nears):
+        if any(near.article_id == doomed.id for near in nears):
             raise ValueError("reasoner broke")
-        return real(near)
+        return real(nears)
 
-    monkeypatch.setattr(kg.pipeline, "infer", faulty)
+    monkeypatch.setattr(kg.pipeline, "infer_many", faulty)
     with EmbeddedStore(str(tmp_path / "s")) as store:
         report = ingest(read_paths(FILES), store, load_nlp(), skip_unchanged=True)
         assert [f.origin for f in report.failures] == [str(FILES[0])]
         assert "reasoner broke" in report.failures[0].reason
         assert report.ingested == len(FILES) - 1
-        monkeypatch.setattr(kg.pipeline, "infer", real)
+        monkeypatch.setattr(kg.pipeline, "infer_many", real)
         retry = ingest(read_paths(FILES), store, load_nlp(), skip_unchanged=True)
     assert (retry.ingested, retry.skipped, retry.failures) == (1, len(FILES) - 1, [])
 
