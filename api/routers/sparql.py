@@ -1,7 +1,10 @@
 """The SPARQL 1.1 Protocol endpoint (query only): GET and POST ``/sparql``.
 
-Errors are plain text, as most SPARQL clients show the body as is. Updates are refused whatever
-way they arrive; the store itself also refuses them, so nothing can change through this route.
+Errors are plain text, as most SPARQL clients show the body as is. Updates are refused (403)
+whatever way they arrive; the store itself also refuses them, so nothing can change through this
+route. A request carrying both a query and an update is malformed (400). ``default-graph-uri`` and
+``named-graph-uri`` replace the query's FROM and FROM NAMED as a whole (SPARQL 1.1 Protocol
+§2.1.4): either one alone leaves the other part of the dataset empty.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -19,9 +22,10 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
+from starlette.datastructures import ImmutableMultiDict
 
 from api.deps import get_store
-from api.negotiation import negotiate
+from api.negotiation import content_type, negotiate
 from api.problems import problems
 from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError
 
@@ -49,6 +53,7 @@ RESULT_TYPES = [
     "text/csv",
     "text/tab-separated-values",
 ]
+BOOLEAN_TYPES = RESULT_TYPES[:2]
 GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
 RESULT_ALIASES = {
     "application/json": "application/sparql-results+json",
@@ -98,6 +103,10 @@ UNION_NOTE = (
 FORM_WORD = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.IGNORECASE)
 IRI_OR_COMMENT = re.compile(r"<[^<>\"{}|^`\\\s]*>|#[^\n\r]*")
 FORM_TYPE = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+UTF8_CHARSETS = frozenset({"utf-8", "utf8", "us-ascii"})
+DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 HEAD_BYTES = 256 << 10
 TEXT = {"text/plain": {"schema": {"type": "string"}}}
 RESPONSES: dict[int | str, dict] = {
@@ -135,23 +144,28 @@ def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 
+def _offered(form: str) -> list[str]:
+    """What a query form can be sent as: CSV and TSV are tables, for SELECT only."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return GRAPH_TYPES
+    return BOOLEAN_TYPES if form == "ASK" else RESULT_TYPES
+
+
 @lru_cache(maxsize=256)
-def _negotiated(accept: str | None, graph: bool) -> str | None:
-    """``negotiate`` for a graph or a result form, cached: clients repeat their Accept header."""
-    if graph:
-        return negotiate(accept, GRAPH_TYPES, GRAPH_ALIASES)
-    return negotiate(accept, RESULT_TYPES, RESULT_ALIASES)
+def _negotiated(accept: str | None, form: str) -> str | None:
+    """``negotiate`` for a query form, cached: clients repeat their Accept header."""
+    offered = _offered(form)
+    return negotiate(accept, offered, GRAPH_ALIASES if offered is GRAPH_TYPES else RESULT_ALIASES)
 
 
 def _choose(form: str, fmt: str | None, accept: str | None) -> str | Response:
-    graph = form in ("CONSTRUCT", "DESCRIBE")
-    offered = GRAPH_TYPES if graph else RESULT_TYPES
+    offered = _offered(form)
     if fmt:
-        named = FORMAT_NAMES.get(fmt.lower(), (fmt, fmt))[graph]
+        named = FORMAT_NAMES.get(fmt.lower(), (fmt, fmt))[offered is GRAPH_TYPES]
         if named not in offered:
             return _plain(400, f"format {fmt!r} does not apply to {form}; use one of {offered}")
         return named
-    chosen = _negotiated(accept, graph)
+    chosen = _negotiated(accept, form)
     if chosen is None:
         return _plain(406, f"cannot answer a {form} query as {accept}; offered: {offered}")
     return chosen
@@ -201,21 +215,18 @@ async def _head(
     return await query_head(text, media, *graphs, timeout_s, hold_bytes=HEAD_BYTES)
 
 
-async def _answer(
-    request: Request,
-    store: Store,
-    timeout_s: float,
-    queries: Sequence[str],
-    graphs: tuple[list[str], list[str]],
-    fmt: str | None,
-) -> Response:
+async def _answer(request: Request, store: Store, params: ImmutableMultiDict) -> Response:
+    """Run the one query of ``params`` (query operation parameters) and send its result."""
+    queries = params.getlist("query")
     if len(queries) != 1:
         return _plain(400, f"expected exactly one 'query' parameter, got {len(queries)}")
     text = queries[0]
     form = query_form(text)
-    media = _choose(form, fmt, request.headers.get("accept"))
+    media = _choose(form, params.get("format"), request.headers.get("accept"))
     if isinstance(media, Response):
         return media
+    graphs = (params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
+    timeout_s = request.app.state.settings.query_timeout_s
     try:
         media_type, head, rest = await _head(store, text, media, graphs, timeout_s)
     except QuerySyntaxError as exc:
@@ -262,7 +273,7 @@ def service_description(store: Store, endpoint: str) -> Graph:
 
 async def _describe(request: Request, store: Store) -> Response:
     accept = request.headers.get("accept")
-    media = _negotiated(accept, True) or "text/turtle"
+    media = _negotiated(accept, "CONSTRUCT") or "text/turtle"
     endpoint = str(request.url.replace(query=""))
     graph = await run_in_threadpool(service_description, store, endpoint)
     body = graph.serialize(format=SD_FORMATS[media], encoding="utf-8")
@@ -271,6 +282,15 @@ async def _describe(request: Request, store: Store) -> Response:
 
 def _refuse_update() -> Response:
     return _plain(403, "SPARQL Update is not allowed: this endpoint is read-only")
+
+
+async def _operation(request: Request, params: ImmutableMultiDict) -> Response:
+    """The query operation; an update, with or without a query, is refused."""
+    if "update" in params:
+        if "query" in params:
+            return _plain(400, "a request carries either 'query' or 'update', not both")
+        return _refuse_update()
+    return await _answer(request, await get_store(request), params)
 
 
 @router.get(
@@ -282,15 +302,26 @@ def _refuse_update() -> Response:
 )
 async def sparql_get(request: Request) -> Response:
     params = request.query_params
-    if params.getlist("update"):
-        return _refuse_update()
-    store = await get_store(request)
-    queries = params.getlist("query")
-    if not queries:
-        return await _describe(request, store)
-    graphs = (params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
-    timeout = request.app.state.settings.query_timeout_s
-    return await _answer(request, store, timeout, queries, graphs, params.get("format"))
+    if "query" in params or "update" in params or any(p in params for p in DATASET_PARAMS):
+        return await _operation(request, params)
+    return await _describe(request, await get_store(request))
+
+
+async def _post_params(request: Request, ctype: str, charset: str) -> ImmutableMultiDict | Response:
+    """The operation parameters of a POST: the URL's plus the form's or the direct query."""
+    url = request.query_params.multi_items()
+    if ctype == UPDATE_TYPE:
+        return ImmutableMultiDict([*url, ("update", "")])
+    if charset.lower() not in UTF8_CHARSETS:
+        return _plain(415, f"unsupported charset {charset!r}: send the request body as UTF-8")
+    if ctype == FORM_TYPE:
+        form = await request.form()
+        return ImmutableMultiDict([*url, *((k, str(v)) for k, v in form.multi_items())])
+    try:
+        text = (await request.body()).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _plain(400, "the query is not valid UTF-8")
+    return ImmutableMultiDict([*url, ("query", text)])
 
 
 @router.post(
@@ -300,42 +331,25 @@ async def sparql_get(request: Request) -> Response:
     responses={
         **RESPONSES,
         **problems(413),
-        415: {"description": "The body is neither a form nor a query.", "content": TEXT},
+        415: {"description": "The body is neither a form nor a UTF-8 query.", "content": TEXT},
     },
     openapi_extra={
         "requestBody": {
             "content": {
                 FORM_TYPE: {"schema": {"type": "object", "properties": {"query": {}}}},
-                "application/sparql-query": {"schema": {"type": "string"}},
+                QUERY_TYPE: {"schema": {"type": "string"}},
             }
         }
     },
 )
 async def sparql_post(request: Request) -> Response:
-    store = await get_store(request)
-    url = request.query_params
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    defaults, named = url.getlist("default-graph-uri"), url.getlist("named-graph-uri")
-    if ctype == FORM_TYPE:
-        form = await request.form()
-        if form.getlist("update") or url.getlist("update"):
-            return _refuse_update()
-        queries = [str(q) for q in form.getlist("query")] + url.getlist("query")
-        defaults += [str(g) for g in form.getlist("default-graph-uri")]
-        named += [str(g) for g in form.getlist("named-graph-uri")]
-    elif ctype == "application/sparql-query":
-        try:
-            queries = [(await request.body()).decode("utf-8")]
-        except UnicodeDecodeError:
-            return _plain(400, "the query is not valid UTF-8")
-    elif ctype == "application/sparql-update":
-        return _refuse_update()
-    else:
-        return _plain(
-            415, f"unsupported media type {ctype!r}: use {FORM_TYPE} or application/sparql-query"
-        )
-    timeout = request.app.state.settings.query_timeout_s
-    return await _answer(request, store, timeout, queries, (defaults, named), url.get("format"))
+    ctype, options = content_type(request.headers.get("content-type"))
+    if ctype not in (FORM_TYPE, QUERY_TYPE, UPDATE_TYPE):
+        return _plain(415, f"unsupported media type {ctype!r}: use {FORM_TYPE} or {QUERY_TYPE}")
+    params = await _post_params(request, ctype, options.get("charset", "utf-8"))
+    if isinstance(params, Response):
+        return params
+    return await _operation(request, params)
 
 
 @router.api_route("/sparql", methods=["PUT", "PATCH", "DELETE"], include_in_schema=False)

@@ -234,15 +234,15 @@ class EmbeddedStore:
     def _dataset_options(
         words: frozenset[str], default_graphs: Sequence[str], named_graphs: Sequence[str]
     ) -> dict[str, Any]:
-        """Protocol graphs override the query's FROM; without either, read the union."""
-        options: dict[str, Any] = {}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        if not options and "FROM" not in words:
-            options["use_default_graph_as_union"] = True
-        return options
+        """Protocol graphs replace the query's FROM and FROM NAMED as a whole (SPARQL 1.1
+        Protocol §2.1.4): one kind alone leaves the other empty, as FROM alone does in a query.
+        Without either, the default graph is the union of all graphs."""
+        if default_graphs or named_graphs:
+            return {
+                "default_graph": [ox.NamedNode(g) for g in default_graphs],
+                "named_graphs": [ox.NamedNode(g) for g in named_graphs],
+            }
+        return {} if "FROM" in words else {"use_default_graph_as_union": True}
 
     def _produce(self, query: str, media_type: str, options: dict, job: Job) -> None:
         """Worker: evaluate and serialize into ``job``, which ends with its output or an error.
