@@ -8,7 +8,9 @@ topic of the new article (single and multi-word), so its neighbourhood grows wit
 it would with real news on one beat: at 10k claims each of its topics is shared by some 50
 stored claims, at 100k by some 500 (the reasoner caps its neighbourhood at
 ``kg.reasoning.NEIGHBOURS`` such claims). Building the 100k store takes a few minutes. Prints a
-table with the ratio to the empty store (median of ``--runs``).
+table with the ratio to the empty store (median of ``--runs``) and how far the process's peak
+RSS rose above its RSS before the runs (Linux ``/proc``; flat across sizes = reasoning's memory
+does not grow with the store).
 
     .venv/bin/python bench/reasoning.py [--sizes 0 1000 10000 100000] [--runs 3]
 """
@@ -16,6 +18,8 @@ table with the ratio to the empty store (median of ``--runs``).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import random
 import statistics
 import sys
@@ -77,8 +81,26 @@ def fill(store: EmbeddedStore, claims: int, new_topics: list[str]) -> None:
         store.replace_graph(str(graph_iri(article.id)), article_graph(article, found))
 
 
-def timed(analysis: Analysis, size: int, runs: int) -> tuple[float, int, int]:
-    """Median seconds of ``store_analysis`` into a fresh store of ``size`` claims."""
+def _status_mb(field: str) -> float:
+    """``VmRSS`` or ``VmHWM`` (peak) of this process in MB, from /proc (0 where there is none)."""
+    status = Path("/proc/self/status")
+    if not status.is_file():
+        return 0.0
+    for line in status.read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _reset_peak() -> None:
+    """Make ``VmHWM`` start again from the current RSS (Linux ``clear_refs``), if allowed."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def timed(analysis: Analysis, size: int, runs: int) -> tuple[float, int, int, float]:
+    """Median seconds of ``store_analysis`` into a fresh store of ``size`` claims, and how far
+    the process's peak RSS rose above its RSS before the runs (MB)."""
     new_topics = sorted(
         {t for c in build_claims(analysis.article, analysis.doc, analysis.attributions)
          for t in c.topics}
@@ -88,13 +110,17 @@ def timed(analysis: Analysis, size: int, runs: int) -> tuple[float, int, int]:
         store = EmbeddedStore(str(Path(tmp) / "store"))
         fill(store, size, new_topics)
         quads = store.quad_count()
+        gc.collect()
+        _reset_peak()
+        before = _status_mb("VmRSS")
         for _ in range(runs):
             start = time.perf_counter()
             _, contradictions = store_analysis(store, analysis)
             times.append(time.perf_counter() - start)
             found = len(contradictions)
+        rise = _status_mb("VmHWM") - before
         store.close()
-    return statistics.median(times), found, quads
+    return statistics.median(times), found, quads, rise
 
 
 def main() -> None:
@@ -106,10 +132,16 @@ def main() -> None:
     [analysis] = list(analyse([raw], load_nlp()))
     rows = [(size, *timed(analysis, size, args.runs)) for size in args.sizes]
     base = rows[0][1]
-    print("| store claims | quads | ingest+reason ms (median) | contradictions | ratio |")  # noqa: T201
-    print("|---|---|---|---|---|")  # noqa: T201
-    for size, seconds, found, quads in rows:
-        print(f"| {size:,} | {quads:,} | {seconds * 1000:.0f} | {found} | {seconds / base:.2f} |")  # noqa: T201
+    print(  # noqa: T201
+        "| store claims | quads | ingest+reason ms (median) | contradictions | ratio "
+        "| peak RSS rise while reasoning |"
+    )
+    print("|---|---|---|---|---|---|")  # noqa: T201
+    for size, seconds, found, quads, rise in rows:
+        print(  # noqa: T201
+            f"| {size:,} | {quads:,} | {seconds * 1000:.0f} | {found} | {seconds / base:.2f} "
+            f"| {rise:.0f} MB |"
+        )
 
 
 if __name__ == "__main__":
