@@ -44,6 +44,7 @@ from kg.model import Article, Attribution, Claim, Contradiction, RawArticle, Tex
 from kg.nlp import load_nlp
 from kg.queries import query
 from kg.reasoning import Inferred, Neighbourhood, commit, gather, infer_many, reason_article
+from kg.recent import index_article
 from kg.store import Store, StoreError
 from kg.vocab import article_iri
 
@@ -187,6 +188,7 @@ def store_analysis(store: Store, analysis: Analysis) -> tuple[list[Claim], list[
     """Build the article's claims, replace its named graph, and reason over its neighbourhood."""
     claims = build_claims(analysis.article, analysis.doc, analysis.attributions)
     store.replace_graph(graph_iri(analysis.article.id), article_graph(analysis.article, claims))
+    index_article(store, analysis.article.id)
     return claims, reason_article(store, analysis.article.id)
 
 
@@ -268,6 +270,7 @@ class Writer:
         count, or the error that stopped their reasoning."""
         self.store.replace_graph(graph_iri(item.article_id), item.graph)
         try:
+            index_article(self.store, item.article_id)
             near = gather(self.store, item.article_id)
         except StoreError:
             raise

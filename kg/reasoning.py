@@ -4,13 +4,16 @@ For an article, the store hands back its claims (``ontology/queries/neighbourhoo
 most ``NEIGHBOURS`` (60) claims of other articles sharing a multi-word topic with them, the only
 link a rule accepts across articles (``neighbour_claims``): first those by one of the article's
 speakers (up to half the cap, for ``self-contradiction.rq``), then, topic by topic in turn, those
-of the newest articles. That small graph, plus the ontology, gets its OWL 2 RL closure (owlrl),
+of the newest articles (from the index of each topic's newest claims, ``kg.recent``, so that a
+topic thousands of claims discuss is not ranked in full for every article). Speakers that name
+one person across articles are linked by ``owl:sameAs`` (``kg.aliases``). That small graph,
+plus the ontology, gets its OWL 2 RL closure (owlrl), which merges what linked speakers said;
 then each rule in ``ontology/rules/*.rq`` runs over it (in an in-memory Oxigraph store,
 ``kg.store.memory``). A rule is a SELECT that projects ``?a ?b`` (two claims) and optionally
 ``?target``, ``?reason`` and ``?confidence``; it runs with ``?article`` bound to the article's
 IRI, and only pairs involving one of the article's claims are kept (pair order and duplicates do
-not matter: ids are order-free). Speakers that name one person across articles are linked by
-``owl:sameAs`` first (``kg.aliases``), so the closure merges what they said.
+not matter: ids are order-free). ``infer_many`` closes the neighbourhoods of several articles
+at once, each article's rules still pairing only claims of its own neighbourhood.
 
 The cap keeps the store queries, the closure and the rules nearly flat as the store grows, at a
 price: a contradiction with a claim beyond the cap (an older article on a topic more than
@@ -51,6 +54,7 @@ from kg.model import Contradiction
 from kg.propositions import proposition_graph
 from kg.quantities import quantity_graph
 from kg.queries import ONTOLOGY_FILE, Rule, query, rules
+from kg.recent import recent_claims
 from kg.signals import ClaimRef, Signal, conflict_signals, signal_graph
 from kg.store import Row, Store
 from kg.store.memory import MemoryStore
@@ -125,6 +129,15 @@ def _shared_topics(own: Graph, article: URIRef) -> list[URIRef]:
     )
 
 
+def _candidates(store: Store, article: URIRef, topic: URIRef) -> list[URIRef]:
+    """Other articles' claims on ``topic``, newest first: from the index when it can tell."""
+    recent = recent_claims(store, topic, article, NEIGHBOURS)
+    if recent is not None:
+        return recent
+    bound = {"article": article, "topic": topic}
+    return [row["claim"] for row in store.select(query("neighbour-candidates"), bound)]
+
+
 def neighbour_claims(store: Store, article_id: str, own: Graph | None = None) -> list[URIRef]:
     """At most ``NEIGHBOURS`` claims of other articles sharing a multi-word topic with the article.
 
@@ -137,10 +150,7 @@ def neighbour_claims(store: Store, article_id: str, own: Graph | None = None) ->
         own = store.construct(query("neighbourhood"), {"article": article})
     bound = {"article": article}
     same = [row["claim"] for row in store.select(query("neighbour-same-speaker"), bound)]
-    queues = [
-        [row["claim"] for row in store.select(query("neighbour-candidates"), bound | {"topic": t})]
-        for t in _shared_topics(own, article)
-    ]
+    queues = [_candidates(store, article, topic) for topic in _shared_topics(own, article)]
     chosen = dict.fromkeys(same[: NEIGHBOURS // 2])
     for turn in zip_longest(*queues):
         for claim in turn:

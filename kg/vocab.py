@@ -65,6 +65,7 @@ class CG(DefinedNamespace):
     coSpeaker: URIRef
     about: URIRef
     mainTopic: URIRef
+    recentClaim: URIRef
     stance: URIRef
     oppositeStance: URIRef
     stanceScore: URIRef
@@ -178,10 +179,12 @@ def inferred_graph_iri(article_id: str) -> URIRef:
 INFERRED_GRAPH_PREFIX = f"{GRAPH_BASE}inferred/"
 ARTICLE_GRAPH_PREFIX = f"{GRAPH_BASE}article/"
 ONTOLOGY_GRAPH = URIRef(f"{GRAPH_BASE}ontology")
+RECENT_GRAPH = URIRef(f"{GRAPH_BASE}index/recent-claims")
 
 __all__ = [
     "CG",
     "OA",
+    "RECENT_GRAPH",
     "OWL",
     "PROV",
     "RDF",

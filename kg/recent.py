@@ -1,0 +1,61 @@
+"""The newest claims on each topic: a small index the reasoner picks neighbours from.
+
+Picking an article's neighbours ranks, for each of its multi-word topics, the other articles'
+claims on it, newest first; on a topic that thousands of claims discuss that is a scan of them
+all, for every article. So each such topic keeps its ``CAP`` newest claims in one named graph
+(``kg.vocab.RECENT_GRAPH``, ``cg:recentClaim``), updated as each article is written
+(``index_article``). A claim enters only by outranking the oldest entry, and entries leave only
+when outranked or removed from the store, so every claim outside a topic's index is older than
+every claim in it. Hence, when the index still holds ``wanted`` claims of other articles, its
+newest ``wanted`` are exactly what the full ranking gives; otherwise (a small topic, entries
+removed, a store written before the index existed) ``recent_claims`` says so and the caller
+ranks in full.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+from rdflib.term import Identifier
+
+from kg.queries import query
+from kg.store import Store
+from kg.vocab import RECENT_GRAPH, article_iri
+
+__all__ = ["CAP", "index_article", "recent_claims"]
+
+CAP = 120
+
+
+def _newest(entries: dict[Identifier, Identifier | None]) -> list[Identifier]:
+    """Claims newest first (undated last), ties by IRI: ORDER BY DESC(?published) DESC(?claim)."""
+    return sorted(
+        entries,
+        key=lambda claim: (entries[claim] is not None, str(entries[claim] or ""), str(claim)),
+        reverse=True,
+    )
+
+
+def index_article(store: Store, article_id: str) -> None:
+    """Merge the article's claims into the index of every multi-word topic they are about."""
+    rows = store.select(query("article-topic-claims"), {"article": article_iri(article_id)})
+    mine: dict[Identifier, dict[Identifier, Identifier | None]] = {}
+    for row in rows:
+        mine.setdefault(row["topic"], {})[row["claim"]] = row.get("published")
+    for topic, claims in sorted(mine.items()):
+        bound = {"topic": topic, "index": RECENT_GRAPH}
+        entries = {
+            r["claim"]: r.get("published") for r in store.select(query("recent-claims"), bound)
+        }
+        entries.update(claims)
+        store.update(query("recent-claims-clear"), bound)
+        store.update(query("recent-claims-add"), bound | {"claim": _newest(entries)[:CAP]})
+
+
+def recent_claims(store: Store, topic: URIRef, article: URIRef, wanted: int) -> list[URIRef] | None:
+    """The ``wanted`` newest claims on ``topic`` outside ``article``, or None when the index
+    cannot tell them (fewer than ``wanted`` such entries)."""
+    rows = store.select(query("recent-claims"), {"topic": topic, "index": RECENT_GRAPH})
+    others = {r["claim"]: r.get("published") for r in rows if r["article"] != article}
+    if len(others) < wanted:
+        return None
+    return [URIRef(str(claim)) for claim in _newest(others)[:wanted]]
