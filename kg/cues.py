@@ -11,7 +11,12 @@ The lexicon (``kg/data/cues.json``) is mined from PolNeAR train by ``scripts/min
 * ``preps``: for every preposition under a cue, ``[times its object is content, times seen]``
   ("accused of X" is content, "said on Tuesday" is not);
 * ``agents``: for common nouns heading a source, ``[times a source head, times seen]``
-  ("officials", "poll"), to tell who can speak from what is spoken about.
+  ("officials", "poll"), to tell who can speak from what is spoken about;
+* ``parts``: for a cue's dependents outside its content and sources, by ``part_keys``,
+  ``[word in the cue, whole phrase in the cue, times seen]`` ("has said", "said of",
+  "said in a statement", "the question of");
+* ``tails``: for dependents after the head of a content, by ``tail_key``, ``[times inside the
+  content, times seen]`` ("because ..." stays, ", while ..." and ", which ..." mostly do not).
 """
 
 from __future__ import annotations
@@ -26,6 +31,12 @@ CUES_PATH = Path(__file__).resolve().parent / "data" / "cues.json"
 CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
 SMOOTHING = 2.0
 TIME_ENTS = frozenset({"DATE", "TIME"})
+WORD_DEPS = frozenset({"prep", "advmod", "aux", "auxpass", "neg", "prt", "agent", "mark", "det"})
+TYPE_DEPS = frozenset({"npadvmod", "dobj", "dative", "nsubj", "attr", "nsubjpass", "poss"})
+MIN_PART = 5
+MIN_TAIL = 10
+RARE = "*"
+PART_RATE = 0.65
 
 
 def pos_group(token: Token) -> str:
@@ -54,6 +65,42 @@ def prep_objects(token: Token) -> list[tuple[Token, Token]]:
     return out
 
 
+def part_keys(child: Token, head: Token, outside: set[int]) -> tuple[str, str]:
+    """(specific, general) keys of a cue's dependent: side, relation, word or entity type, and
+    ``@`` when its phrase holds content or source words ("referring to [X]" vs "said to
+    reporters"); the specific one adds a preposition's object ("R|prep:in>statement")."""
+    side = "L" if child.i < head.i else "R"
+    general = f"{side}|{child.dep_}"
+    if any(t.i in outside for t in child.subtree):
+        general = f"@{general}"
+    if child.dep_ in WORD_DEPS:
+        general += f":{child.lower_}"
+    elif child.dep_ in TYPE_DEPS:
+        general += f":{child.ent_type_ or child.pos_}"
+    objs = [c for c in child.children if c.dep_ == "pobj"]
+    specific = f"{general}>{objs[0].lemma_.lower()}" if child.dep_ == "prep" and objs else general
+    return specific, general
+
+
+def tail_key(child: Token) -> str:
+    """Key of a dependent after a content's head: relation, its marker, preposition or verb
+    form, and ``,`` when a comma sets it off ("advcl:while,", "relcl,", "prep:on")."""
+    k = child.dep_
+    mark = next((c.lower_ for c in child.children if c.dep_ == "mark"), None)
+    if mark:
+        k += f":{mark}"
+    elif child.dep_ in ("advcl", "acl", "xcomp"):
+        k += f":{child.tag_}"
+    elif child.dep_ in ("prep", "advmod", "cc"):
+        k += f":{child.lower_}"
+    elif child.dep_ == "npadvmod":
+        k += f":{child.ent_type_ or child.pos_}"
+    edge = child.left_edge.i
+    if edge > 0 and child.doc[edge - 1].text in (",", "—", "–", "-", ";"):
+        k += ","
+    return k
+
+
 def frame(token: Token) -> str:
     """Which complement a potential cue takes: the dependency that would hold its content.
 
@@ -67,10 +114,10 @@ def frame(token: Token) -> str:
     for dep in ("xcomp", "dobj", "acl"):
         if dep in deps:
             return dep
-    if prep_objects(token):
-        return "prep"
     if any(c.text == ":" for c in token.rights):
         return "colon"
+    if prep_objects(token):
+        return "prep"
     return "none"
 
 
@@ -93,15 +140,23 @@ class Lexicon:
         self.roles: dict[str, list[int]] = data.get("roles", {})
         self.preps: dict[str, list[int]] = data.get("preps", {})
         self.agents: dict[str, list[int]] = data.get("agents", {})
+        self.parts: dict[str, list[int]] = data.get("parts", {})
+        self.tails: dict[str, list[int]] = data.get("tails", {})
+
+    def known(self, token: Token) -> str:
+        """The token's lexicon key, or its part of speech's pool of rare words."""
+        k = key(token)
+        return k if k in self.probs else f"{RARE}|{pos_group(token)}"
 
     def prob(self, token: Token, token_frame: str) -> float:
-        """P(cue | lemma, POS, frame), backing off to the lemma's rate for unseen frames."""
-        k = key(token)
+        """P(cue | lemma, POS, frame), backing off to the lemma's rate for unseen frames and to
+        the rare words of its part of speech for unseen lemmas."""
+        k = self.known(token)
         return self.probs[k].get(token_frame, self.prior[k]) if k in self.probs else 0.0
 
     def max_prob(self, token: Token) -> float:
         """Best probability over frames: a cheap filter before computing the frame."""
-        return self.best.get(key(token), 0.0)
+        return self.best.get(self.known(token), 0.0)
 
     def raising(self, token: Token) -> bool:
         """Does this cue usually put its subject inside the content ("X is expected to ...")?"""
@@ -117,6 +172,25 @@ class Lexicon:
         """How often the object of this preposition under a cue is (part of) the content."""
         inside, seen = self.preps.get(prep.lemma_.lower(), (0, 0))
         return (inside + 1) / (seen + 2)
+
+    def cue_part(self, child: Token, head: Token, outside: set[int]) -> str | None:
+        """Does the gold cue usually take this dependent of cue ``head``: ``"phrase"`` (its
+        subtree), ``"word"``, ``"none"``; None when seen too rarely or annotators disagree."""
+        for k in part_keys(child, head, outside):
+            word, phrase, seen = self.parts.get(k, (0, 0, 0))
+            if seen >= MIN_PART:
+                if phrase >= PART_RATE * seen:
+                    return "phrase"
+                if word >= PART_RATE * seen:
+                    return "word"
+                return "none" if word <= (1 - PART_RATE) * seen else None
+        return None
+
+    def tail_rate(self, child: Token) -> float | None:
+        """How often the annotators keep this dependent of a content's head in the content;
+        None when it was seen too rarely."""
+        inside, seen = self.tails.get(tail_key(child), (0, 0))
+        return inside / seen if seen >= MIN_TAIL else None
 
     def agent_rate(self, token: Token) -> float:
         """How often this noun heads a source mention when it occurs."""

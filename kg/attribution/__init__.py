@@ -24,7 +24,7 @@ from kg.quotes import find_quotes, quote_index
 __all__ = ["extract"]
 
 PREFILTER = 0.03
-THRESHOLD = 0.35
+THRESHOLD = 0.25
 
 
 def candidate(
@@ -45,7 +45,7 @@ def candidate(
     if cand is None:
         return None
     if scorer is not None:
-        cand.score = scorer.score(cand, kind, prob, qidx)
+        cand.score = scorer.score(cand, kind, prob, qidx, lexicon)
     return cand if cand.score >= THRESHOLD else None
 
 

@@ -8,13 +8,14 @@ from spacy.tokens import Token
 
 from kg.attribution.content import content_of
 from kg.attribution.sources import sources_of
-from kg.attribution.tree import is_agentive, subtree, trim
+from kg.attribution.tree import head_of, is_agentive, subtree, trim
 from kg.cues import Lexicon
 
 CUE_DEPS = frozenset({"aux", "auxpass", "neg", "prt", "acomp"})
 CHAIN_DEPS = frozenset({"xcomp", "acomp"})
 QUOTE_FRAMES = frozenset({"none", "prep"})
 POSTVERBAL_DEPS = frozenset({"dobj", "attr", "npadvmod", "dative", "oprd"})
+TAIL_RATE = 0.4
 
 
 @dataclass(slots=True)
@@ -42,6 +43,23 @@ def cue_tokens(token: Token, extra: set[int]) -> set[int]:
         ):
             idx.add(child.i)
     return idx
+
+
+def mined_parts(token: Token, cue: set[int], outside: set[int], lexicon: Lexicon) -> set[int]:
+    """Adjust the cue by how the annotators treat each dependent of the cue word ("said of",
+    "said in a statement", "the question of"), learned from train (``Lexicon.cue_part``)."""
+    cue = set(cue)
+    for child in token.children:
+        if child.i in outside or child.is_punct:
+            continue
+        part = lexicon.cue_part(child, token, outside)
+        if part == "none":
+            cue -= subtree(child)
+        elif part == "word":
+            cue.add(child.i)
+        elif part == "phrase":
+            cue |= subtree(child) - outside
+    return cue
 
 
 def verb_chain(token: Token, cue: set[int], taken: set[int]) -> set[int]:
@@ -126,6 +144,22 @@ def quote_first(token: Token, kind: str, lexicon: Lexicon) -> bool:
     return kind in QUOTE_FRAMES or (kind == "dobj" and lexicon.addressee(token))
 
 
+def prune_tail(token: Token, content: set[int], lexicon: Lexicon, qidx: list[int]) -> set[int]:
+    """Cut a parsed content before the first dependent of its head that the annotators mostly
+    leave out (", while ...", ", which ...", "on Facebook"); quotes are kept whole."""
+    if not content or any(qidx[i] >= 0 for i in content):
+        return content
+    head = head_of(token.doc, content)
+    for child in head.rights:
+        if child.i not in content or child.is_punct:
+            continue
+        rate = lexicon.tail_rate(child)
+        if rate is not None and rate < TAIL_RATE:
+            cut = child.left_edge.i
+            return {i for i in content if i < cut} or content
+    return content
+
+
 def build(
     token: Token, kind: str, lexicon: Lexicon, qidx: list[int], quotes: list[tuple[int, int]]
 ) -> Candidate | None:
@@ -144,7 +178,7 @@ def build(
     taken = cue.union(*srcs)
     if not content - taken and kind in QUOTE_FRAMES:
         content = sentence_rest(token, taken)
-    content = trim(content - taken, token.doc)
+    content = trim(prune_tail(token, content - taken, lexicon, qidx), token.doc)
     if not content:
         return None
     if not srcs and max(content) < token.i:
@@ -152,5 +186,6 @@ def build(
     if not srcs and token.pos_ in ("VERB", "NOUN", "ADJ") and not lexicon.raising(token):
         srcs = nearest_agent(token, content | cue, lexicon)
     taken = content.union(*srcs)
+    cue = mined_parts(token, cue, taken, lexicon)
     cue = verb_chain(token, cue - content, taken)
     return Candidate(token, lexicon.prob(token, kind), cue, content, srcs)

@@ -20,6 +20,8 @@ PREP_RATE = 0.4
 EXTEND_FRAMES = frozenset({"dobj", "xcomp", "prep", "ccomp"})
 TAIL_STOP = frozenset({"conj", "cc", "punct", "parataxis", "mark", "dep"})
 PREDICATE_DEPS = ("acomp", "attr", "oprd")
+CONJ_CUE = 0.3
+REASON_MARKS = frozenset({"because", "so", "if", "unless", "since"})
 NOMINALS = frozenset({"NOUN", "PROPN", "PRON"})
 
 
@@ -96,7 +98,36 @@ def content_of(token: Token, kind: str, lexicon: Lexicon) -> tuple[set[int], set
         idx |= antecedent(token)
     if idx and min(idx) > token.i and kind in EXTEND_FRAMES:
         idx |= clause_tail(token, idx)
+        idx |= conjoined_content(token, idx, lexicon)
     return with_subject(token, idx, lexicon), extra
+
+
+def that_clause(token: Token) -> bool:
+    """Does the clause open with "that" (a mark, or a determiner the parser mistook for one)?"""
+    return token.left_edge.lower_ == "that" and token.left_edge.i < token.i
+
+
+def own_clause(token: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+
+def reason_clause(token: Token) -> bool:
+    """A reason or condition clause ("because ...", "if ...") belongs to the claim."""
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in REASON_MARKS for c in token.children
+    )
+
+
+def conjoined_content(token: Token, idx: set[int], lexicon: Lexicon) -> set[int]:
+    """A clause the parser coordinated with the cue but which carries on what it reports
+    ("said X, but that Y"; "said X, but found Y"), unless it is a report of its own
+    ("said X and added Y")."""
+    child = next((c for c in token.rights if c.i > max(idx) and c.dep_ == "conj"), None)
+    if child is None or lexicon.max_prob(child) >= CONJ_CUE:
+        return set()
+    if own_clause(child) and not that_clause(child):
+        return set()
+    return set(range(max(idx) + 1, child.i)) | subtree(child)
 
 
 def clause_tail(token: Token, idx: set[int]) -> set[int]:
@@ -106,12 +137,28 @@ def clause_tail(token: Token, idx: set[int]) -> set[int]:
     for child in token.rights:
         if child.i <= max(idx):
             continue
-        if child.dep_ in TAIL_STOP or any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
+        if child.dep_ in TAIL_STOP or (own_clause(child) and not reason_clause(child)):
             break
         if child.ent_type_ in ("DATE", "TIME"):
             continue
         tail |= subtree(child)
     return tail
+
+
+def after_colon(colon: Token) -> set[int]:
+    """What a colon introduces: the rest of its sentence, or, when the line ends there
+    ("She wrote:"), the next paragraph."""
+    doc = colon.doc
+    rest = {t.i for t in colon.sent if t.i > colon.i and not t.is_space}
+    if rest:
+        return rest
+    start = colon.i + 1
+    while start < len(doc) and doc[start].is_space:
+        start += 1
+    end = start
+    while end < len(doc) and "\n" not in doc[end].text_with_ws:
+        end += 1
+    return {i for i in range(start, min(end + 1, len(doc))) if not doc[i].is_space}
 
 
 def frame_content(token: Token, kind: str, lexicon: Lexicon) -> tuple[set[int], set[int]]:
@@ -137,5 +184,5 @@ def frame_content(token: Token, kind: str, lexicon: Lexicon) -> tuple[set[int], 
         return subtree(obj), {prep.i}
     if kind == "colon":
         colon = next(c for c in token.rights if c.text == ":")
-        return {t.i for t in token.sent if t.i > colon.i}, {colon.i}
+        return after_colon(colon), {colon.i}
     return host_clause(token), set()

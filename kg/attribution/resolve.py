@@ -32,6 +32,19 @@ def resolve(cands: list[Candidate]) -> list[Candidate]:
     return sorted(kept, key=lambda c: min(c.content))
 
 
+def quoted_share(doc: Doc, cand: Candidate, qidx: list[int]) -> float:
+    words = [i for i in cand.content if not doc[i].is_punct]
+    return sum(qidx[i] >= 0 for i in words) / len(words) if words else 0.0
+
+
+def rank(doc: Doc, cand: Candidate, qidx: list[int], end: int) -> tuple[bool, int, int]:
+    """Which speaker a following quote continues: one quoted in full first ("'A,' she said,
+    adding that 'x' ... 'B'"), then the main clause's cue over cues nested in it, then the
+    last one."""
+    depth = sum(1 for _ in cand.anchor.ancestors)
+    return quoted_share(doc, cand, qidx) == 1.0, -depth, end
+
+
 def previous_speaker(
     doc: Doc, kept: list[Candidate], start: int, qidx: list[int]
 ) -> Candidate | None:
@@ -46,10 +59,10 @@ def previous_speaker(
     sent = doc[j].sent
     end = {id(c): max(c.content | c.cue) for c in kept}
     near = [c for c in kept if sent.start <= c.anchor.i < sent.end and end[id(c)] < start]
-    quoting = [c for c in near if any(qidx[i] >= 0 for i in c.content)]
+    quoting = [c for c in near if quoted_share(doc, c, qidx) > 0]
     if doc[start].sent.start == sent.start:
         quoting = []
-    prev = max(quoting or near, key=lambda c: end[id(c)], default=None)
+    prev = max(quoting or near, key=lambda c: rank(doc, c, qidx, end[id(c)]), default=None)
     if prev is None:
         return None
     own = {t.i for t in prev.anchor.subtree}

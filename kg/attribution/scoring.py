@@ -1,7 +1,9 @@
 """Context model over cue candidates: the lexicon says how often a word in a frame is a cue;
 this logistic model (fitted on PolNeAR train by ``scripts/mine_cues.py``, stored as feature
 weights in ``kg/data/cue_model.json``) recalibrates that with what the parse found around it:
-the kind of source, the shape and side of the content, voice, negation and dependency."""
+the kind of source, the shape and side of the content, voice, negation, dependency, the
+neighbouring words and the word itself. It predicts whether the whole candidate (cue, content
+and source) would match a gold attribution, so a right cue read with a wrong content loses."""
 
 from __future__ import annotations
 
@@ -10,11 +12,11 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from kg.attribution.candidates import Candidate
-from kg.attribution.tree import AGENT_ENTS
-from kg.cues import key
+from kg.attribution.tree import AGENT_ENTS, head_of
+from kg.cues import Lexicon, key
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "cue_model.json"
 CLAUSE_MARKS = frozenset({"that", "whether", "if", "how", "what", "why", "who", "when", "to"})
@@ -22,20 +24,12 @@ EPS = 1e-3
 PROB_BUCKETS = (0.1, 0.2, 0.4, 0.7, 1.01)
 
 
-def root_of(doc: Doc, idx: set[int]) -> Token:
-    """The token of ``idx`` whose head lies outside it (first in text order)."""
-    for i in sorted(idx):
-        if doc[i].head.i not in idx or doc[i].head.i == i:
-            return doc[i]
-    return doc[min(idx)]
-
-
 def source_type(doc: Doc, sources: list[set[int]]) -> str:
     if not sources or not sources[0]:
         return "none"
-    head = root_of(doc, sources[0])
+    head = head_of(doc, sources[0])
     if head.pos_ == "PRON":
-        return f"pron:{head.lower_}" if head.lower_ in ("it", "who", "which", "that") else "pron"
+        return f"pron:{head.lower_}"
     if head.ent_type_ in AGENT_ENTS:
         return f"ent:{head.ent_type_}"
     return f"{head.pos_}:{head.dep_}"
@@ -49,9 +43,12 @@ def prob_bucket(prob: float) -> str:
     return next(f"<{b}" for b in PROB_BUCKETS if prob < b)
 
 
-def features(cand: Candidate, kind: str, prob: float, qidx: list[int]) -> list[str]:
+def features(
+    cand: Candidate, kind: str, prob: float, qidx: list[int], lexicon: Lexicon
+) -> list[str]:
     """Categorical features of a candidate (its lexicon probability also enters as a logit)."""
     token, doc = cand.anchor, cand.anchor.doc
+    word = key(token)
     words = [i for i in cand.content if not doc[i].is_punct]
     first = doc[min(cand.content)]
     quoted = sum(qidx[i] >= 0 for i in words)
@@ -77,11 +74,37 @@ def features(cand: Candidate, kind: str, prob: float, qidx: list[int]) -> list[s
         f"tag={token.tag_}|dep={token.dep_}",
         f"lex={prob_bucket(prob)}",
         f"lex={prob_bucket(prob)}|frame={kind}",
-        f"key={key(token)}|src={src.split(':')[0]}",
-        f"root={root_of(doc, cand.content).pos_}|frame={kind}",
+        f"key={word}|src={src.split(':')[0]}",
+        f"root={head_of(doc, cand.content).pos_}|frame={kind}",
         f"headline={not token.sent[-1].is_punct}",
+        f"key={word}|frame={kind}",
+        f"key={word}|dep={token.dep_}",
+        f"prev={neighbour(doc, token.i - 1)}",
+        f"next={neighbour(doc, token.i + 1)}",
+        f"head={key(token.head) if token.dep_ != 'ROOT' else 'ROOT'}|dep={token.dep_}",
+        f"clause={any(doc[i].dep_ in ('nsubj', 'nsubjpass') for i in cand.content)}|frame={kind}",
+        f"src={src}|side={side}",
+        f"srcrate={source_rate(doc, cand.sources, lexicon)}",
     ]
     return feats
+
+
+def neighbour(doc: Doc, i: int) -> str:
+    """A close word, as itself if it is a function word, else its tag."""
+    if not 0 <= i < len(doc):
+        return "EDGE"
+    tok = doc[i]
+    return tok.lower_ if tok.is_punct or tok.is_stop else tok.tag_
+
+
+def source_rate(doc: Doc, sources: list[set[int]], lexicon: Lexicon) -> str:
+    """How often the source's head noun heads sources in train (bucketed)."""
+    if not sources or not sources[0]:
+        return "none"
+    head = head_of(doc, sources[0])
+    if head.pos_ != "NOUN" or head.ent_type_:
+        return "other"
+    return prob_bucket(lexicon.agent_rate(head))
 
 
 class Scorer:
@@ -92,10 +115,12 @@ class Scorer:
         self.lex_weight: float = data["lex"]
         self.weights: dict[str, float] = data["weights"]
 
-    def score(self, cand: Candidate, kind: str, prob: float, qidx: list[int]) -> float:
+    def score(
+        self, cand: Candidate, kind: str, prob: float, qidx: list[int], lexicon: Lexicon
+    ) -> float:
         p = min(max(prob, EPS), 1 - EPS)
         z = self.intercept + self.lex_weight * math.log(p / (1 - p))
-        z += sum(self.weights.get(f, 0.0) for f in features(cand, kind, prob, qidx))
+        z += sum(self.weights.get(f, 0.0) for f in features(cand, kind, prob, qidx, lexicon))
         return 1 / (1 + math.exp(-z))
 
 

@@ -14,6 +14,7 @@ MODIFIER_DEPS = frozenset({"acl", "amod", "appos"})
 LIGHT_VERBS = frozenset({"make", "issue", "release", "give", "offer", "express", "voice", "send"})
 NOUN_SOURCE_PREPS = frozenset({"by", "from"})
 MAX_CLIMB = 4
+DETACHED_DEPS = frozenset({"acl", "advcl", "ccomp", "dep"})
 
 
 def own_subject(token: Token) -> Token | None:
@@ -74,17 +75,11 @@ def subject(token: Token, lexicon: Lexicon, depth: int = 0) -> Token | None:
 
 
 def source_spans(head: Token) -> list[set[int]]:
-    """One token set per conjoined source (``X and Y`` -> two), relative clauses kept."""
-    conjuncts = [head, *(c for c in head.children if c.dep_ == "conj")]
-    if len(conjuncts) == 1:
-        return [trim(subtree(head), head.doc)]
-    out = []
-    for conj in conjuncts:
-        skip = set()
-        if conj is head:
-            skip = {t.i for c in conj.children if c.dep_ in ("conj", "cc") for t in c.subtree}
-        out.append(trim(subtree(conj) - skip, head.doc))
-    return [s for s in out if s]
+    """The source mention: the head's phrase, conjuncts together (``X and Y`` is one span, as
+    annotated; ``kg.speakers`` splits it), without the clauses and participles after it that
+    the annotators mostly leave out (``officials, speaking on Monday,``)."""
+    drop = {t.i for c in head.rights if c.dep_ in DETACHED_DEPS for t in c.subtree}
+    return [trim(subtree(head) - drop, head.doc)]
 
 
 def sources_of(token: Token, lexicon: Lexicon) -> list[set[int]]:

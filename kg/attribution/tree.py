@@ -14,6 +14,14 @@ def subtree(token: Token) -> set[int]:
     return {t.i for t in token.subtree}
 
 
+def head_of(doc: Doc, idx: set[int]) -> Token:
+    """The token of ``idx`` whose head lies outside it (first in text order)."""
+    for i in sorted(idx):
+        if doc[i].head.i not in idx or doc[i].head.i == i:
+            return doc[i]
+    return doc[min(idx)]
+
+
 def head_clause(token: Token) -> set[int]:
     """The clause ``token`` hangs off, minus ``token``'s own subtree (``..., he said``)."""
     return subtree(token.head) - subtree(token)
