@@ -5,7 +5,10 @@ From the parse of a claim's text, the main clause's predicate is its root verb, 
 nominal subject (pronoun subjects are skipped: "it" names nothing the rule could compare); its
 object the head of a direct object, if any. Keys are lowercase lemmas, so "the reactor was not
 safe" and "the reactor is safe" are one proposition, ``reactor | safe``, with opposite polarity.
-Polarity is negative when a negator scopes over the predicate (``kg.stance.negated``).
+Polarity is negative when a negator scopes over the predicate (``kg.stance.negated``), or when
+the root is a negative implicative verb ("failed to finish the bridge": ``bridge | finish``
+denied). A hedged clause ("the bridge may not be safe", ``kg.stance.hedged``) asserts nothing
+and yields no proposition.
 
 ``proposition_graph`` states them as reified ``rdf:Statement`` nodes the claim
 ``schema:mentions`` (subject and object as topic IRIs, predicate under ``id/predicate/``,
@@ -23,11 +26,13 @@ from spacy.tokens import Doc, Token
 
 from kg.graph import new_graph
 from kg.nlp import ParsedMemo
-from kg.stance import negated
+from kg.stance import hedged, negated
 from kg.vocab import ID_BASE, RDF, RDFS, SCHEMA, XSD, slug, topic_iri
 
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 COMPLEMENTS = frozenset({"acomp", "attr", "oprd"})
+# Negative implicative verbs (Karttunen 1971): "failed to finish X" entails "did not finish X".
+IMPLICATIVE_NEGATIVE = frozenset({"fail", "neglect", "refuse", "decline", "omit"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +51,28 @@ def _lemma(tok: Token) -> str:
     return " ".join([*compounds, tok.lemma_.lower()])
 
 
+def _implied(root: Token) -> tuple[Token, bool]:
+    """The verb a negative implicative entails the negation of ("failed to pay" -> not pay)."""
+    if root.lemma_ in IMPLICATIVE_NEGATIVE:
+        xcomp = next((c for c in root.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+        if xcomp is not None:
+            return xcomp, True
+    return root, False
+
+
 def _clause(root: Token) -> Proposition | None:
     subject = next((c for c in root.children if c.dep_ in SUBJECTS), None)
     if subject is None or subject.pos_ not in {"NOUN", "PROPN"}:
         return None
-    predicate = root
+    predicate, flipped = _implied(root)
     if root.lemma_ == "be":
         predicate = next((c for c in root.children if c.dep_ in COMPLEMENTS), None)
         if predicate is None:
             return None
+    if hedged(predicate) or hedged(root):
+        return None
     obj = next((c for c in predicate.children if c.dep_ == "dobj"), None)
-    positive = not (negated(predicate) or negated(root))
+    positive = (negated(predicate) or negated(root)) == flipped
     return Proposition(
         _lemma(subject), _lemma(predicate), _lemma(obj) if obj is not None else None, positive
     )

@@ -33,11 +33,13 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from kg.config import DEFAULT_MODEL
 from kg.graph import new_graph
 from kg.nlp import PARAGRAPHS
 from kg.vocab import ID_BASE, OA, RDF, SCHEMA
 
 WINDOW = 600
+CUE_LEAD = 2
 ADVERBS = ["sharply", "markedly", "starkly", "sharp", "strongly", "flatly", "directly", "also"]
 PATTERNS: dict[str, list[list[dict]]] = {
     "differ": [
@@ -61,6 +63,7 @@ PATTERNS: dict[str, list[list[dict]]] = {
          {"LOWER": "with"}],
     ],
 }  # fmt: skip
+NOMINAL = ["NOUN", "PROPN"]
 STOP = frozenset("a an the of at least former current some several many and or".split())
 
 
@@ -92,7 +95,8 @@ class Signal:
 
 @cache
 def _nlp() -> Language:
-    nlp = spacy.blank("en")
+    """Tokens, sentences and part-of-speech tags (no parse): a cue word must not be a noun."""
+    nlp = spacy.load(DEFAULT_MODEL, exclude=["parser", "ner", "lemmatizer", "senter"])
     nlp.add_pipe("sentencizer")
     nlp.add_pipe(PARAGRAPHS)
     return nlp
@@ -100,9 +104,11 @@ def _nlp() -> Language:
 
 @cache
 def _matcher() -> Matcher:
+    """``PATTERNS`` with each pattern's first word required not to be a noun ("a long dispute",
+    "border conflicts with")."""
     matcher = Matcher(_nlp().vocab)
     for name, patterns in PATTERNS.items():
-        matcher.add(name, patterns)
+        matcher.add(name, [[{**p[0], "POS": {"NOT_IN": NOMINAL}}, *p[1:]] for p in patterns])
     return matcher
 
 
@@ -119,12 +125,11 @@ def _names_in(claim: ClaimRef, text: str) -> bool:
 
 
 def _cued(claims: Sequence[ClaimRef], cue: Span) -> list[ClaimRef]:
-    """Claims whose own cue is the signal ("the union denied ..."): the disputing side."""
-    return [
-        c
-        for c in claims
-        if c.cue_start is not None and cue.start_char <= c.cue_start < cue.end_char
-    ]
+    """Claims whose own cue is the signal ("the union denied ...", "was disputed by"): the
+    disputing side. A claim's cue may start up to ``CUE_LEAD`` tokens before the signal word
+    (an auxiliary or adverb: "was disputed", "has flatly denied")."""
+    lead = cue.doc[max(cue.sent.start, cue.start - CUE_LEAD)].idx
+    return [c for c in claims if c.cue_start is not None and lead <= c.cue_start < cue.end_char]
 
 
 def _before(claims: Sequence[ClaimRef], cue: Span, disputing: set[str]) -> ClaimRef | None:

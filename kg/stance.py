@@ -13,6 +13,9 @@ Method (per token of the content, then summed and normalized like VADER's compou
   fallback for misparses, stands among the three preceding tokens with no punctuation between.
   A negated valence is multiplied by VADER's ``N_SCALAR`` (-0.74): "not ready" is negative,
   "not bad" and "not a disaster" come out mildly positive.
+* Hedging: a word under a modal of possibility or a hedging adverb ("may not be safe",
+  "perhaps a failure") carries no valence: the speaker speculates and asserts nothing, so a
+  hedged claim never takes a side against an assertion.
 * Boosters ("very", "hardly") that modify a token adjust it as in VADER; after a contrastive
   "but" valences weigh 1.5, before it 0.5 (VADER's rule).
 * ``score`` is VADER's normalization ``x / sqrt(x^2 + 15)`` in [-1, 1]; ``|score| < THRESHOLD``
@@ -22,7 +25,7 @@ Method (per token of the content, then summed and normalized like VADER's compou
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -66,6 +69,7 @@ SCOPE_DEPS = frozenset(
     {"amod", "acomp", "attr", "advmod", "compound", "appos", "xcomp", "oprd", "conj", "dobj"}
 )
 PERSONAL = frozenset({"i", "we", "you", "he", "she", "they"})
+HEDGES = frozenset({"may", "might", "could", "perhaps", "possibly", "maybe"})
 
 
 @cache
@@ -108,15 +112,32 @@ def _negator(tok: Token) -> bool:
     return tok.dep_ == "neg" or tok.lower_ in NEGATORS
 
 
-def negated(tok: Token) -> bool:
-    """Whether a negator scopes over ``tok`` (dependency scope, then a 3-token window)."""
+def _own_clause(tok: Token) -> bool:
+    """A conjoined clause with its own subject ("..., and the cafe is fine") is out of scope."""
+    return tok.dep_ == "conj" and any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)
+
+
+def _in_scope(tok: Token, marks: Callable[[Token], bool]) -> bool:
+    """Whether a child of ``tok`` or of its heads up through ``SCOPE_DEPS`` is a mark."""
     node = tok
     for _ in range(5):
-        if any(_negator(c) for c in node.children if c.dep_ in {"neg", "det", "advmod", "aux"}):
+        if any(marks(c) for c in node.children if c.dep_ in {"neg", "det", "advmod", "aux"}):
             return True
-        if node.dep_ not in SCOPE_DEPS or node.head is node:
-            break
+        if node.dep_ not in SCOPE_DEPS or node.head is node or _own_clause(node):
+            return False
         node = node.head
+    return False
+
+
+def hedged(tok: Token) -> bool:
+    """Whether a modal of possibility or a hedging adverb scopes over ``tok`` ("may be unsafe")."""
+    return _in_scope(tok, lambda c: c.lower_ in HEDGES and c.tag_ in {"MD", "RB"})
+
+
+def negated(tok: Token) -> bool:
+    """Whether a negator scopes over ``tok`` (dependency scope, then a 3-token window)."""
+    if _in_scope(tok, _negator):
+        return True
     start = max(tok.sent.start, tok.i - 3)
     for prev in reversed(tok.doc[start : tok.i]):
         if prev.is_punct:
@@ -128,7 +149,7 @@ def negated(tok: Token) -> bool:
 
 def _valence(tok: Token) -> float:
     value = _lexical(tok)
-    if not value:
+    if not value or hedged(tok):
         return 0.0
     for child in tok.children:
         if child.dep_ == "advmod" and child.lower_ in BOOSTER_DICT:

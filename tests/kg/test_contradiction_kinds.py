@@ -173,6 +173,115 @@ def test_a_speaker_repeating_a_position_is_consistent(store) -> None:
     assert ingest(store, ARTICLES / "tram-line-june-agreement.txt", "2025-06-13") == []
 
 
+# ---------------------------------------------------------------- phrasing varied as in news
+
+DATES = ("2025-04-03", "2025-10-08")
+
+
+@pytest.mark.parametrize(
+    ("files", "rule"),
+    [
+        (("protest-march-counts.txt",), "quantity-conflict"),
+        (("airport-passengers-counts.txt",), "quantity-conflict"),
+        (("rent-arrears-share.txt",), "quantity-conflict"),
+        (("clinic-hours-denial.txt",), "proposition-negation"),
+        (("footbridge-contractor-denial.txt",), "proposition-negation"),
+        (("audit-report-denial.txt",), "proposition-negation"),
+        (("hospital-wing-stance.txt",), "opposite-stance"),
+        (("water-supply-disputed.txt",), "journalist-signal"),
+        (("library-closures-pushback.txt",), "journalist-signal"),
+        (("ferry-strike-rejected.txt",), "journalist-signal"),
+        (("cycle-lane-april.txt", "cycle-lane-october.txt"), "self-contradiction"),
+        (("marathon-runners-counts.txt",), "quantity-conflict"),
+        (("market-stalls-denial.txt",), "proposition-negation"),
+        (("school-meals-odds.txt",), "journalist-signal"),
+    ],
+)
+def test_each_kind_fires_on_varied_phrasing(store, files: tuple[str, ...], rule: str) -> None:
+    for name, date in zip(files, DATES, strict=False):
+        found = ingest(store, ARTICLES / name, date)
+    assert {c.rule for c in found} == {rule}, [c.reason for c in found]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        ("protest-march-agreement.txt",),
+        ("airport-passengers-agreement.txt",),
+        ("rent-arrears-agreement.txt",),
+        ("rent-arrears-count-nearmiss.txt",),
+        ("clinic-hours-agreement.txt",),
+        ("clinic-hours-nearmiss.txt",),
+        ("footbridge-hedged.txt",),
+        ("stadium-pitch-notdisaster.txt",),
+        ("stadium-permit-nearmiss.txt",),
+        ("bus-drivers-dispute-nearmiss.txt",),
+        ("swimming-pool-february.txt", "swimming-pool-september-agreement.txt"),
+        ("cycle-lane-april.txt", "cycle-lane-october-hedged.txt"),
+        ("hospital-nurses-nearmiss.txt",),
+        ("marathon-runners-agreement.txt",),
+        ("market-stalls-agreement.txt",),
+        ("school-meals-confirmed.txt",),
+    ],
+)
+def test_agreement_and_near_misses_stay_quiet(store, files: tuple[str, ...]) -> None:
+    for name, date in zip(files, DATES, strict=False):
+        found = ingest(store, ARTICLES / name, date)
+    assert found == [], [c.reason for c in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "thing", "value", "unit"),
+    [
+        ("the terminal handled 1.2m passengers", "passenger", 1_200_000, "count"),
+        ("about three thousand protesters marched", "protester", 3_000, "count"),
+        ("nearly 3,000 protesters marched", "protester", 3_000, "count"),
+        ("some 4bn euros were spent", "euro", 4e9, "count"),
+        ("40 percent of tenants fell behind", "tenant", 40, "percent"),
+        ("40% of tenants fell behind", "tenant", 40, "percent"),
+        ("two in five tenants fell behind", "tenant", 40, "percent"),
+        ("one in ten tenants fell behind", "tenant", 10, "percent"),
+        ("three out of four tenants paid on time", "tenant", 75, "percent"),
+        ("three hundred and forty stalls closed", "stall", 340, "count"),
+    ],
+)
+def test_numbers_as_news_writes_them(text: str, thing: str, value: float, unit: str) -> None:
+    [q] = quantities(text)
+    assert (q.thing, q.unit) == (thing, unit)
+    assert q.low == q.high == pytest.approx(value)
+
+
+def test_a_count_knows_its_role_and_a_measure_is_no_count() -> None:
+    [hired] = quantities("the depot hired 120 drivers")
+    [left] = quantities("40 drivers left the depot")
+    [passive] = quantities("120 drivers were hired")
+    assert (hired.role, left.role, passive.role) == ("hire patient", "leave agent", "hire patient")
+    assert quantities("the town opened a 50m pool") == ()
+
+
+def test_negative_implicatives_deny_and_hedges_assert_nothing() -> None:
+    [did] = propositions("the council paid the cleaners")
+    [failed] = propositions("the council failed to pay the cleaners")
+    assert (did.predicate, did.object) == (failed.predicate, failed.object) == ("pay", "cleaner")
+    assert did.positive and not failed.positive
+    assert propositions("the council may not pay the cleaners") == ()
+
+
+def test_a_noun_is_not_a_journalists_signal() -> None:
+    noun = (
+        "Union leader Carl Jensen said the offer was fair. "
+        "After a long dispute with the depot, driver Sara Lind told the Times that drivers would "
+        "return."
+    )
+    verb = noun.replace("After a long dispute with the depot,", "Sara Lind disputed that, and")
+    for raw, expected in ((noun, []), (verb, ["disputed"])):
+        claims = [
+            ref(raw, "urn:a", "the offer was fair", "Carl Jensen"),
+            ref(raw, "urn:b", "drivers would return", "Sara Lind", "Times"),
+        ]
+        assert [s.cue for s in conflict_signals(raw, claims)] == expected
+
+
 # ---------------------------------------------------------------- precision of opposite stance
 
 NAVARRO = Speaker("eva navarro", "Eva Navarro", "person")

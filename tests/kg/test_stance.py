@@ -6,7 +6,7 @@ import pytest
 from spacy.language import Language
 
 from kg.nlp import load_nlp
-from kg.stance import THRESHOLD, negated, stance_of, stance_of_parts
+from kg.stance import THRESHOLD, hedged, negated, stance_of, stance_of_parts
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,25 @@ def test_negation_flips_the_same_predicate(nlp: Language) -> None:
     _, plain = stance_of(nlp("The dam is safe.")[:])
     _, negative = stance_of(nlp("The dam is not safe.")[:])
     assert plain > 0 > negative
+
+
+@pytest.mark.parametrize(
+    ("hedged_sentence", "asserted"),
+    [
+        ("The dam may not be safe in a flood.", "The dam is not safe in a flood."),
+        ("The new depot could be unreliable.", "The new depot is unreliable."),
+        ("The ferry terminal is perhaps a failure.", "The ferry terminal is a failure."),
+    ],
+)
+def test_hedged_predicates_take_no_side(nlp: Language, hedged_sentence: str, asserted: str) -> None:
+    assert stance_of(nlp(hedged_sentence)[:])[0] == "neutral"
+    assert stance_of(nlp(asserted)[:])[0] == "negative"
+
+
+def test_hedge_scope_is_the_clause(nlp: Language) -> None:
+    doc = nlp("The pier may reopen soon, and the new cafe is excellent.")
+    assert stance_of(doc[:])[0] == "positive"
+    assert [hedged(t) for t in doc if t.lower_ in {"reopen", "excellent"}] == [True, False]
 
 
 def test_negation_scope_follows_the_parse(nlp: Language) -> None:
