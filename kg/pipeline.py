@@ -25,7 +25,8 @@ import hashlib
 import json
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
 from multiprocessing import get_context
@@ -294,7 +295,11 @@ class Writer:
         if not self.batch:
             return
         nears = [near for _, near in self.batch]
-        future = self.pool.submit(infer_many, nears) if self.pool else _now(nears)
+        try:
+            future = self.pool.submit(infer_many, nears) if self.pool else _now(nears)
+        except BrokenExecutor:
+            self.pool = None
+            future = _now(nears)
         self.queue.append((self.batch, future))
         self.batch = []
 
@@ -323,8 +328,16 @@ class Writer:
         return item, len(inferred.contradictions)
 
     def close(self) -> None:
+        """Stop the reasoning processes. Articles written but not reasoned about (the run
+        stopped early) are removed again, so that a resumed run ingests them."""
+        pending = [item for item, _ in self.batch]
+        pending += [item for batch, _ in self.queue for item, _ in batch]
+        self.batch, self.queue = [], deque()
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+        for item in pending:
+            with suppress(StoreError):
+                self.store.delete_graph(graph_iri(item.article_id))
 
     def __enter__(self) -> Writer:
         return self

@@ -128,6 +128,23 @@ def test_two_reasoning_processes_store_what_one_does(tmp_path: Path) -> None:
     assert dumps[1] == dumps[0]
 
 
+def test_stopped_run_keeps_no_unreasoned_article_and_a_rerun_ingests_them(tmp_path: Path) -> None:
+    files = [*FILES, *sorted((ARTICLES / "contradictions").glob("tram-line-*.txt"))]
+
+    def stopped_after_three():
+        yield from read_paths(files[:3])
+        raise KeyboardInterrupt
+
+    raw = "SELECT ?raw WHERE { ?a <https://w3id.org/claimgraph/ns#rawText> ?raw }"
+    with EmbeddedStore(str(tmp_path / "s")) as store:
+        with pytest.raises(KeyboardInterrupt):
+            ingest(stopped_after_three(), store, load_nlp())
+        assert store.select(raw) == [], "written but never reasoned about: removed again"
+        rerun = ingest(read_paths(files), store, load_nlp(), skip_unchanged=True)
+        assert (rerun.ingested, rerun.skipped, rerun.failures) == (len(files), 0, [])
+        assert rerun.contradictions > 0
+
+
 def test_unreachable_store_aborts_with_a_clear_message(tmp_path: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
