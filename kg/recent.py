@@ -36,20 +36,19 @@ def _newest(entries: dict[Identifier, Identifier | None]) -> list[Identifier]:
 
 
 def index_article(store: Store, article_id: str) -> None:
-    """Merge the article's claims into the index of every multi-word topic they are about: one
-    read for all its topics, then one update per topic."""
+    """Merge the article's claims into the index of every multi-word topic they are about: per
+    topic, one read and one update (a read for several topics at once, bound as a list, made
+    the store scan the whole index)."""
     rows = store.select(query("article-topic-claims"), {"article": article_iri(article_id)})
-    entries: dict[Identifier, dict[Identifier, Identifier | None]] = {}
+    mine: dict[Identifier, dict[Identifier, Identifier | None]] = {}
     for row in rows:
-        entries.setdefault(row["topic"], {})
-    if not entries:
-        return
-    held = store.select(query("recent-claims"), {"topic": list(entries), "index": RECENT_GRAPH})
-    for row in [*held, *rows]:
-        entries[row["topic"]][row["claim"]] = row.get("published")
-    for topic, claims in sorted(entries.items()):
-        bound = {"topic": topic, "index": RECENT_GRAPH, "claim": _newest(claims)[:CAP]}
-        store.update(query("recent-claims-add"), bound)
+        mine.setdefault(row["topic"], {})[row["claim"]] = row.get("published")
+    for topic, claims in sorted(mine.items()):
+        bound = {"topic": topic, "index": RECENT_GRAPH}
+        held = store.select(query("recent-claims"), bound)
+        entries = {r["claim"]: r.get("published") for r in held}
+        entries.update(claims)
+        store.update(query("recent-claims-add"), bound | {"claim": _newest(entries)[:CAP]})
 
 
 def recent_claims(store: Store, topic: URIRef, article: URIRef, wanted: int) -> list[URIRef] | None:
