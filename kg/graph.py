@@ -8,9 +8,11 @@ triples and re-ingesting an article rewrites an identical graph.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from rdflib import Graph, Literal, URIRef
 
@@ -18,6 +20,7 @@ from kg.clean import headline
 from kg.model import Article, Claim, Speaker
 from kg.vocab import (
     CG,
+    ID_BASE,
     KIND_TERMS,
     LOCAL_SPEAKER_TYPES,
     OA,
@@ -40,7 +43,15 @@ from kg.vocab import (
     topic_iri,
 )
 
-__all__ = ["article_graph", "graph_iri", "inferred_graph_iri", "speaker_node", "new_graph"]
+__all__ = [
+    "article_graph",
+    "graph_iri",
+    "inferred_graph_iri",
+    "mentions",
+    "speaker_node",
+    "new_graph",
+]
+T = TypeVar("T")
 
 
 def new_graph() -> Graph:
@@ -49,6 +60,20 @@ def new_graph() -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     return g
+
+
+def mentions(
+    g: Graph, claims: Sequence[tuple[URIRef, str]], found: Sequence[Sequence[T]], kind: str
+) -> Iterator[tuple[URIRef, T]]:
+    """For each item ``found`` in each (claim IRI, text): a node ``id/<kind>/<hash>`` (stable for
+    the claim and the item's position) that the claim ``schema:mentions`` in ``g``; yields
+    (node, item) for the caller to describe."""
+    for (claim, _), items in zip(claims, found, strict=True):
+        for i, item in enumerate(items):
+            digest = hashlib.sha256(f"{claim}\n{i}".encode()).hexdigest()[:16]
+            node = URIRef(f"{ID_BASE}{kind}/{digest}")
+            g.add((claim, SCHEMA.mentions, node))
+            yield node, item
 
 
 def speaker_node(speaker: Speaker, article_id: str) -> URIRef:

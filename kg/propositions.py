@@ -17,14 +17,13 @@ and yields no proposition.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from spacy.tokens import Doc, Token
 
-from kg.graph import new_graph
+from kg.graph import mentions, new_graph
 from kg.nlp import ParsedMemo
 from kg.stance import hedged, negated
 from kg.vocab import ID_BASE, RDF, RDFS, SCHEMA, XSD, slug, topic_iri
@@ -98,16 +97,12 @@ def proposition_graph(claims: Sequence[tuple[URIRef, str]]) -> Graph:
     """
     g = new_graph()
     found = _memo([text for _, text in claims])
-    for (claim, _), props in zip(claims, found, strict=True):
-        for i, p in enumerate(props):
-            digest = hashlib.sha256(f"{claim}\n{i}".encode()).hexdigest()[:16]
-            node = URIRef(f"{ID_BASE}proposition/{digest}")
-            words = [p.subject, p.predicate, *([p.object] if p.object else [])]
-            g.add((claim, SCHEMA.mentions, node))
-            g.add((node, RDF.type, RDF.Statement))
-            g.add((node, RDF.subject, topic_iri(p.subject)))
-            g.add((node, RDF.predicate, URIRef(f"{ID_BASE}predicate/{slug(p.predicate)}")))
-            g.add((node, RDF.object, topic_iri(p.object) if p.object else RDF.nil))
-            g.add((node, SCHEMA.value, Literal(p.positive, datatype=XSD.boolean)))
-            g.add((node, RDFS.label, Literal(" ".join(words))))
+    for node, p in mentions(g, claims, found, "proposition"):
+        words = [p.subject, p.predicate, *([p.object] if p.object else [])]
+        g.add((node, RDF.type, RDF.Statement))
+        g.add((node, RDF.subject, topic_iri(p.subject)))
+        g.add((node, RDF.predicate, URIRef(f"{ID_BASE}predicate/{slug(p.predicate)}")))
+        g.add((node, RDF.object, topic_iri(p.object) if p.object else RDF.nil))
+        g.add((node, SCHEMA.value, Literal(p.positive, datatype=XSD.boolean)))
+        g.add((node, RDFS.label, Literal(" ".join(words))))
     return g

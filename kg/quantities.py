@@ -18,7 +18,6 @@ measurements, not a conflict, so the rule compares counts whose verb or role is 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,9 +26,9 @@ from rdflib import Graph, Literal, URIRef
 from spacy.tokens import Doc, Token
 from word2number import w2n
 
-from kg.graph import new_graph
+from kg.graph import mentions, new_graph
 from kg.nlp import ParsedMemo
-from kg.vocab import ID_BASE, RDF, SCHEMA, XSD
+from kg.vocab import RDF, SCHEMA, XSD
 
 PERCENT_CODE = "P1"  # UN/CEFACT common code for percent, schema:unitCode of a share
 TOLERANCE = 0.25  # the rule's factor 1.25: values within 25% of each other do not conflict
@@ -227,18 +226,14 @@ def quantity_graph(claims: Sequence[tuple[URIRef, str]]) -> Graph:
     """
     g = new_graph()
     found = _memo([text for _, text in claims])
-    for (claim, _), found_here in zip(claims, found, strict=True):
-        for i, q in enumerate(found_here):
-            digest = hashlib.sha256(f"{claim}\n{i}".encode()).hexdigest()[:16]
-            node = URIRef(f"{ID_BASE}quantity/{digest}")
-            g.add((claim, SCHEMA.mentions, node))
-            g.add((node, RDF.type, SCHEMA.QuantitativeValue))
-            g.add((node, SCHEMA.minValue, _decimal(q.low)))
-            g.add((node, SCHEMA.maxValue, _decimal(q.high)))
-            g.add((node, SCHEMA.unitText, Literal(q.thing)))
-            g.add((node, SCHEMA.description, Literal(q.text)))
-            if q.role is not None:
-                g.add((node, SCHEMA.measuredProperty, Literal(q.role)))
-            if q.unit == "percent":
-                g.add((node, SCHEMA.unitCode, Literal(PERCENT_CODE)))
+    for node, q in mentions(g, claims, found, "quantity"):
+        g.add((node, RDF.type, SCHEMA.QuantitativeValue))
+        g.add((node, SCHEMA.minValue, _decimal(q.low)))
+        g.add((node, SCHEMA.maxValue, _decimal(q.high)))
+        g.add((node, SCHEMA.unitText, Literal(q.thing)))
+        g.add((node, SCHEMA.description, Literal(q.text)))
+        if q.role is not None:
+            g.add((node, SCHEMA.measuredProperty, Literal(q.role)))
+        if q.unit == "percent":
+            g.add((node, SCHEMA.unitCode, Literal(PERCENT_CODE)))
     return g

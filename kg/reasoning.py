@@ -80,7 +80,6 @@ __all__ = [
     "commit",
     "contradiction_graph",
     "article_signals",
-    "find_contradictions",
     "gather",
     "infer",
     "infer_many",
@@ -263,14 +262,6 @@ def _contradictions(
         and (allowed is None or all(URIRef(x) in allowed for x in c.claims))
     ]
     return sorted(found, key=lambda c: (-c.confidence, c.id))
-
-
-def find_contradictions(g: Graph, article_id: str, focus: Iterable[str]) -> list[Contradiction]:
-    """Close ``g`` under OWL 2 RL, run every rule, keep pairs involving a ``focus`` claim.
-
-    Rules see ``?article`` bound to the article's IRI, so they can start from its claims.
-    """
-    return _contradictions(MemoryStore(_closure(g)), article_id, focus)
 
 
 def contradiction_graph(contradictions: Iterable[Contradiction]) -> Graph:

@@ -27,15 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-import spacy
 from rdflib import Graph, Literal, URIRef
-from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 
-from kg.config import DEFAULT_MODEL
 from kg.graph import new_graph
-from kg.nlp import PARAGRAPHS
+from kg.nlp import load_nlp, paragraph_sentences
 from kg.vocab import ID_BASE, OA, RDF, SCHEMA
 
 WINDOW = 600
@@ -94,19 +92,22 @@ class Signal:
 
 
 @cache
-def _nlp() -> Language:
-    """Tokens, sentences and part-of-speech tags (no parse): a cue word must not be a noun."""
-    nlp = spacy.load(DEFAULT_MODEL, exclude=["parser", "ner", "lemmatizer", "senter"])
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe(PARAGRAPHS)
-    return nlp
+def _sentencizer() -> Sentencizer:
+    return Sentencizer()
+
+
+def _tagged(raw: str) -> Doc:
+    """Tokens, sentences and part-of-speech tags of ``raw`` (no parse: a cue word must only not
+    be a noun), from the loaded pipeline with the parser, lemmatizer and entities switched off."""
+    doc = load_nlp()(raw, disable=["parser", "lemmatizer", "ner"])
+    return paragraph_sentences(_sentencizer()(doc))
 
 
 @cache
 def _matcher() -> Matcher:
     """``PATTERNS`` with each pattern's first word required not to be a noun ("a long dispute",
     "border conflicts with")."""
-    matcher = Matcher(_nlp().vocab)
+    matcher = Matcher(load_nlp().vocab)
     for name, patterns in PATTERNS.items():
         matcher.add(name, [[{**p[0], "POS": {"NOT_IN": NOMINAL}}, *p[1:]] for p in patterns])
     return matcher
@@ -178,7 +179,7 @@ def conflict_signals(raw: str, claims: Sequence[ClaimRef]) -> list[Signal]:
     resolved = sorted((c for c in claims if not c.unknown), key=lambda c: (c.start, c.iri))
     if not resolved:
         return []
-    doc = _nlp()(raw)
+    doc = _tagged(raw)
     found: dict[tuple[str, str, int], Signal] = {}
     for _, start, end in _matcher()(doc):
         cue = doc[start:end]
