@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.store import Bindings, QuerySyntaxError, QueryTimeout, RawResult, Row, StoreError
-from kg.store.sparqltext import bind, is_update, keywords, to_ox, to_rdflib
+from kg.store.sparqltext import bind, is_update, keywords, solution_rows, to_ox, to_rdflib
 from kg.store.workers import Cancelled, Deliver, Job, RawHead, Slot, Workers, loop_slot
 from kg.vocab import PREFIXES
 
@@ -141,19 +141,7 @@ class EmbeddedStore:
             raise StoreError(str(exc)) from exc
 
     def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
-        result = self._query(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QuerySyntaxError("expected a SELECT query")
-        names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_rdflib(value)
-            rows.append(row)
-        return rows
+        return solution_rows(self._query(query, bindings))
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         result = self._query(query, bindings)

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.store import Bindings, QuerySyntaxError, Row
-from kg.store.sparqltext import bind, to_ox, to_rdflib
+from kg.store.sparqltext import bind, solution_rows, to_ox
 
 __all__ = ["MemoryStore"]
 
@@ -28,7 +28,4 @@ class MemoryStore:
             result = self._db.query(bind(query, bindings))
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
-        if not isinstance(result, ox.QuerySolutions):
-            raise QuerySyntaxError("expected a SELECT query")
-        names = [v.value for v in result.variables]
-        return [{name: to_rdflib(s[name]) for name in names if s[name] is not None} for s in result]
+        return solution_rows(result)

@@ -18,9 +18,9 @@ from rdflib.namespace import RDF, XSD
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.term import Identifier
 
-from kg.store import Bindings, QuerySyntaxError
+from kg.store import Bindings, QuerySyntaxError, Row
 
-__all__ = ["bind", "is_update", "keywords", "to_ox", "to_rdflib"]
+__all__ = ["bind", "solution_rows", "is_update", "keywords", "to_ox", "to_rdflib"]
 
 # SPARQL lexemes that can hide keywords or variables: strings, IRIs and comments are skipped.
 _LEXEME = re.compile(
@@ -58,6 +58,14 @@ def to_rdflib(term: Any) -> Identifier:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unsupported pyoxigraph term {term!r}")
+
+
+def solution_rows(result: Any) -> list[Row]:
+    """A pyoxigraph SELECT result as rows of rdflib terms, unbound variables left out."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise QuerySyntaxError("expected a SELECT query")
+    names = [v.value for v in result.variables]
+    return [{name: to_rdflib(s[name]) for name in names if s[name] is not None} for s in result]
 
 
 def keywords(query: str) -> set[str]:
