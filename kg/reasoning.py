@@ -95,6 +95,7 @@ __all__ = [
 
 
 Triple = tuple[Identifier, Identifier, Identifier]
+ALIAS_PREDICATES = frozenset({RDF.type, SCHEMA.name, SCHEMA.alternateName, PROV.wasAttributedTo})
 MIN_CONFIDENCE = 0.4
 NEIGHBOURS = 60
 
@@ -396,10 +397,13 @@ class Inferred:
 
 
 def _aliases(near: Neighbourhood) -> tuple[Triple, ...]:
-    """``kg.aliases`` links within the article's own neighbourhood touching its speakers."""
+    """``kg.aliases`` links within the article's own neighbourhood touching its speakers (read
+    from its types, names and attributions only: the rest of it goes into ``infer_many``'s
+    graph)."""
     g = new_graph()
     for triple in near.triples:
-        g.add(triple)
+        if triple[1] in ALIAS_PREDICATES:
+            g.add(triple)
     own = {s for c in near.claims for s in g.objects(URIRef(c), PROV.wasAttributedTo)}
     return tuple(t for t in alias_graph(g) if t[0] in own or t[2] in own)
 
