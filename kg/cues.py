@@ -52,6 +52,14 @@ def key(token: Token) -> str:
     return f"{token.lemma_.lower()}|{pos_group(token)}"
 
 
+def lexeme(token: Token) -> str:
+    """A word as a learned key: its lowercase lemma, but a name, number or other entity by its
+    class ("<PERSON>", "<CARDINAL>", "<PROPN>"), so no weight or count hangs on one name."""
+    if token.ent_type_ or token.pos_ in ("PROPN", "NUM") or token.like_num:
+        return f"<{token.ent_type_ or token.pos_}>"
+    return token.lemma_.lower()
+
+
 def prep_objects(token: Token) -> list[tuple[Token, Token]]:
     """``(preposition, object)`` pairs under ``token``, skipping time phrases ("on Monday")."""
     out = []
@@ -78,7 +86,7 @@ def part_keys(child: Token, head: Token, outside: set[int]) -> tuple[str, str]:
     elif child.dep_ in TYPE_DEPS:
         general += f":{child.ent_type_ or child.pos_}"
     objs = [c for c in child.children if c.dep_ == "pobj"]
-    specific = f"{general}>{objs[0].lemma_.lower()}" if child.dep_ == "prep" and objs else general
+    specific = f"{general}>{lexeme(objs[0])}" if child.dep_ == "prep" and objs else general
     return specific, general
 
 

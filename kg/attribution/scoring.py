@@ -12,11 +12,11 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kg.attribution.candidates import Candidate
 from kg.attribution.tree import AGENT_ENTS, head_of
-from kg.cues import Lexicon, key
+from kg.cues import Lexicon, key, lexeme, pos_group
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "cue_model.json"
 CLAUSE_MARKS = frozenset({"that", "whether", "if", "how", "what", "why", "who", "when", "to"})
@@ -81,12 +81,19 @@ def features(
         f"key={word}|dep={token.dep_}",
         f"prev={neighbour(doc, token.i - 1)}",
         f"next={neighbour(doc, token.i + 1)}",
-        f"head={key(token.head) if token.dep_ != 'ROOT' else 'ROOT'}|dep={token.dep_}",
+        f"head={head_key(token)}|dep={token.dep_}",
         f"clause={any(doc[i].dep_ in ('nsubj', 'nsubjpass') for i in cand.content)}|frame={kind}",
         f"src={src}|side={side}",
         f"srcrate={source_rate(doc, cand.sources, lexicon)}",
     ]
     return feats
+
+
+def head_key(token: Token) -> str:
+    """The word ``token`` hangs from, names and numbers by their class (``kg.cues.lexeme``)."""
+    if token.dep_ == "ROOT":
+        return "ROOT"
+    return f"{lexeme(token.head)}|{pos_group(token.head)}"
 
 
 def neighbour(doc: Doc, i: int) -> str:
