@@ -35,7 +35,7 @@ from kg.graph import article_graph, graph_iri  # noqa: E402
 from kg.model import Article, Claim, RawArticle, Speaker  # noqa: E402
 from kg.nlp import load_nlp  # noqa: E402
 from kg.pipeline import Analysis, analyse, store_analysis  # noqa: E402
-from kg.recent import index_article  # noqa: E402
+from kg.recent import rebuild_index  # noqa: E402
 from kg.store.embedded import EmbeddedStore  # noqa: E402
 
 ARTICLE = ROOT / "examples" / "twitter-spaces-desantis-launch.txt"
@@ -51,8 +51,8 @@ def _topics(new: list[str]) -> list[str]:
 
 
 def fill(store: EmbeddedStore, claims: int, new_topics: list[str]) -> None:
-    """``claims`` synthetic claims, ``PER_ARTICLE`` per article, written (and indexed, see
-    ``kg.recent``) like real ingest."""
+    """``claims`` synthetic claims, ``PER_ARTICLE`` per article, written like real ingest; the
+    topic index (``kg.recent``) is built once at the end, as ingest would have left it."""
     rng = random.Random(claims)
     topics = _topics(new_topics)
     speakers = [Speaker(f"person:s{i}", f"Speaker {i}", "person") for i in range(200)]
@@ -81,7 +81,7 @@ def fill(store: EmbeddedStore, claims: int, new_topics: list[str]) -> None:
                 )  # fmt: skip
             )
         store.replace_graph(str(graph_iri(article.id)), article_graph(article, found))
-        index_article(store, article.id)
+    rebuild_index(store)
 
 
 def _status_mb(field: str) -> float:

@@ -10,7 +10,7 @@ import kg.recent
 from kg.graph import article_graph, graph_iri
 from kg.model import Article, Claim, RawArticle, Speaker
 from kg.queries import query
-from kg.recent import index_article, recent_claims
+from kg.recent import index_article, rebuild_index, recent_claims
 from kg.store.embedded import EmbeddedStore
 from kg.vocab import RECENT_GRAPH, article_iri, topic_iri
 
@@ -82,3 +82,16 @@ def test_removed_claims_leave_the_index_exact_or_silent(store, monkeypatch) -> N
 def test_small_topic_asks_for_the_full_ranking(store) -> None:
     articles = [write(store, n, f"2024-05-0{n + 1}") for n in range(3)]
     assert recent_claims(store, topic_iri(TOPIC), article_iri(articles[-1].id), 60) is None
+
+
+def test_rebuilt_index_equals_the_one_built_article_by_article(store, monkeypatch) -> None:
+    monkeypatch.setattr(kg.recent, "CAP", 12)
+    articles = [write(store, n, day) for n, day in enumerate(dates())]
+    bound = {"topic": topic_iri(TOPIC), "index": RECENT_GRAPH}
+    incremental = {row["claim"] for row in store.select(query("recent-claims"), bound)}
+    store.delete_graph(str(RECENT_GRAPH))
+    assert recent_claims(store, topic_iri(TOPIC), article_iri(articles[-1].id), 8) is None
+    assert rebuild_index(store) == 12
+    assert {row["claim"] for row in store.select(query("recent-claims"), bound)} == incremental
+    got = recent_claims(store, topic_iri(TOPIC), article_iri(articles[-1].id), 8)
+    assert got == ranked(store, articles[-1], 8)
