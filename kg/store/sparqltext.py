@@ -20,7 +20,7 @@ from rdflib.term import Identifier
 
 from kg.store import Bindings, QuerySyntaxError, Row
 
-__all__ = ["bind", "solution_rows", "is_update", "keywords", "to_ox", "to_rdflib"]
+__all__ = ["bind", "is_lookup", "is_update", "keywords", "solution_rows", "to_ox", "to_rdflib"]
 
 # SPARQL lexemes that can hide keywords or variables: strings, IRIs and comments are skipped.
 _LEXEME = re.compile(
@@ -44,19 +44,29 @@ def to_ox(term: Identifier) -> Any:
     raise TypeError(f"cannot store {type(term).__name__} {term!r}")
 
 
+_PLAIN_DATATYPES = frozenset({str(XSD.string), str(RDF.langString)})
+_DATATYPES: dict[str, URIRef] = {}
+
+
 def to_rdflib(term: Any) -> Identifier:
-    """A pyoxigraph term as the equivalent rdflib term (``xsd:string`` becomes a plain literal)."""
-    if isinstance(term, ox.NamedNode):
+    """A pyoxigraph term as the equivalent rdflib term (``xsd:string`` becomes a plain literal).
+
+    Called for every term of every row read, so datatype IRIs are made once and kept."""
+    kind = type(term)
+    if kind is ox.NamedNode:
         return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
+    if kind is ox.Literal:
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        if datatype in (str(XSD.string), str(RDF.langString)):
+        if datatype in _PLAIN_DATATYPES:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        iri = _DATATYPES.get(datatype)
+        if iri is None:
+            iri = _DATATYPES.setdefault(datatype, URIRef(datatype))
+        return Literal(term.value, datatype=iri)
+    if kind is ox.BlankNode:
+        return BNode(term.value)
     raise TypeError(f"unsupported pyoxigraph term {term!r}")
 
 
@@ -65,7 +75,15 @@ def solution_rows(result: Any) -> list[Row]:
     if not isinstance(result, ox.QuerySolutions):
         raise QuerySyntaxError("expected a SELECT query")
     names = [v.value for v in result.variables]
-    return [{name: to_rdflib(s[name]) for name in names if s[name] is not None} for s in result]
+    rows = []
+    for solution in result:
+        row = {}
+        for name in names:
+            term = solution[name]
+            if term is not None:
+                row[name] = to_rdflib(term)
+        rows.append(row)
+    return rows
 
 
 def keywords(query: str) -> set[str]:
@@ -154,6 +172,53 @@ def _outer_lexemes(text: str) -> Iterator[re.Match[str]]:
             depth += 1
         elif token in ("}", ")"):
             depth -= 1
+
+
+_LOOKUP_WORDS = frozenset({"PREFIX", "BASE", "SELECT", "DISTINCT", "REDUCED", "WHERE", "ASK"})
+_MODIFIERS = frozenset({"LIMIT", "OFFSET"})
+
+
+def _constant(token: str) -> bool:
+    """An IRI, a prefixed name or a number (not a variable, blank node or keyword)."""
+    if token.startswith("<"):
+        return True
+    return (":" in token and not token.startswith("_:")) or token.replace(".", "", 1).isdigit()
+
+
+def is_lookup(text: str) -> bool:
+    """Whether a query only reads the triples of one given subject: a SELECT or ASK of one
+    triple pattern whose subject is an IRI, with no operators, expressions or paths. Its work is
+    bounded by that node's out-degree (one index range), so it cannot run away. Conservative:
+    anything it does not recognise is not a lookup."""
+    tokens = [m.group(0) for m in _LEXEME.finditer(text) if not m.group(0).startswith("#")]
+    if tokens.count("{") != 1 or tokens.count("}") != 1:
+        return False
+    opened, closed = tokens.index("{"), tokens.index("}")
+    pattern = tokens[opened + 1 : closed]
+    if pattern[-1:] == ["."]:
+        pattern = pattern[:-1]
+    if len(pattern) != 3 or not _constant(pattern[0]) or pattern[0][0].isdigit():
+        return False
+    if not all(_constant(t) or t.startswith(("?", "$")) or t == "a" for t in pattern[1:2]):
+        return False
+    if not (_constant(pattern[2]) or pattern[2].startswith(("?", "$", '"', "'"))):
+        return False
+    head = tokens[:opened]
+    form = [t.upper() for t in head if t.upper() in ("SELECT", "ASK")]
+    if len(form) != 1:
+        return False
+    for i, token in enumerate(head):
+        upper = token.upper()
+        if upper in _LOOKUP_WORDS or token.startswith(("?", "$", "<")) or token == "*":
+            continue
+        if i and head[i - 1].upper() in ("PREFIX",) and token.endswith(":"):
+            continue
+        return False
+    tail = tokens[closed + 1 :]
+    return all(
+        t.upper() in _MODIFIERS or (t.isdigit() and i and tail[i - 1].upper() in _MODIFIERS)
+        for i, t in enumerate(tail)
+    )
 
 
 def is_update(text: str) -> bool:

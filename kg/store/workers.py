@@ -234,7 +234,7 @@ class Job:
         """Block until the head is in ``slot`` or the deadline passes."""
         if not slot.ready.wait(self.remaining()):
             raise self.abandon()
-        return self._outcome(slot.value)
+        return self.outcome(slot.value)
 
     async def wait_async(self, future: asyncio.Future) -> RawHead:
         """Await the head in ``future``; a timer, not a task, enforces the deadline."""
@@ -252,9 +252,9 @@ class Job:
         finally:
             if timer is not None:
                 timer.cancel()
-        return self._outcome(value)
+        return self.outcome(value)
 
-    def _outcome(self, value: Head | BaseException | None) -> RawHead:
+    def outcome(self, value: Head | BaseException | None) -> RawHead:
         if isinstance(value, BaseException) or value is None:
             self.abandon()
             raise value or StoreError("the query ended without a result")

@@ -21,6 +21,7 @@ from rdflib.compare import isomorphic
 from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
 from kg.store.embedded import EmbeddedStore
 from kg.store.remote import RemoteStore
+from kg.store.sparqltext import is_lookup
 
 EX = Namespace("http://example.org/")
 G1, G2 = "http://example.org/graph/one", "http://example.org/graph/two"
@@ -419,3 +420,74 @@ def test_read_only_open_sees_data_and_refuses_writes(tmp_path: Path) -> None:
         reader.close()
     with pytest.raises(StoreError, match="closed"):
         reader.quad_count()
+
+
+LOOKUPS = [
+    "SELECT ?p ?o WHERE { <http://example.org/ada> ?p ?o }",
+    "PREFIX ex: <http://example.org/>\nSELECT * WHERE { ex:ada ?p ?o . } LIMIT 10 OFFSET 1",
+    "ASK { <http://example.org/ada> a <http://example.org/Person> }",
+    "# a comment with { braces }\nSELECT ?o WHERE { <http://example.org/ada> ?p 'Ada' }",
+]
+NOT_LOOKUPS = [
+    "SELECT ?s WHERE { ?s ?p ?o }",
+    "SELECT ?p WHERE { <http://example.org/ada> ?p ?o . ?o ?q ?r }",
+    "SELECT ?o WHERE { <http://example.org/ada> <http://example.org/p>+ ?o }",
+    "SELECT ?o WHERE { <http://example.org/ada> <http://example.org/p>/<http://example.org/q> ?o }",
+    "SELECT ?p WHERE { <http://example.org/ada> ?p ?o } ORDER BY ?o",
+    "SELECT (COUNT(*) AS ?n) WHERE { <http://example.org/ada> ?p ?o }",
+    "SELECT ?p WHERE { <http://example.org/ada> ?p ?o FILTER(?o != 1) }",
+    "SELECT ?p WHERE { _:b ?p ?o }",
+    "SELECT ?p WHERE { ?s ?p <http://example.org/ada> }",
+    "SELECT ?p WHERE { GRAPH ?g { <http://example.org/ada> ?p ?o } }",
+    "SELECT ?p FROM <http://example.org/g> WHERE { <http://example.org/ada> ?p ?o }",
+    "CONSTRUCT WHERE { <http://example.org/ada> ?p ?o }",
+    "SELECT ?p WHERE { <http://example.org/ada> ?p ?o } VALUES ?p { <http://example.org/q> }",
+]
+
+
+@pytest.mark.parametrize("query", LOOKUPS)
+def test_one_subject_lookups_are_recognised(query: str) -> None:
+    assert is_lookup(query)
+
+
+@pytest.mark.parametrize("query", NOT_LOOKUPS)
+def test_anything_that_can_grow_past_one_subject_is_not_a_lookup(query: str) -> None:
+    assert not is_lookup(query)
+
+
+def test_lookups_answer_inline_and_the_rest_on_workers(tmp_store: EmbeddedStore) -> None:
+    """Embedded only: a lookup never reaches a worker thread, yet answers as the worker does;
+    errors and the size cap hold on both paths."""
+    tmp_store.replace_graph(G1, people("ada", "bob"))
+    ran_on: list[str] = []
+    produce = tmp_store._produce
+
+    def spy(*args) -> None:
+        ran_on.append(threading.current_thread().name)
+        produce(*args)
+
+    tmp_store._produce = spy  # type: ignore[method-assign]
+    lookup = f"SELECT ?p ?o WHERE {{ <{EX.ada}> ?p ?o }}"
+    scan = f"SELECT ?p ?o WHERE {{ ?s ?p ?o FILTER(?s = <{EX.ada}>) }}"
+    inline = asyncio.run(tmp_store.query_head(lookup, "text/csv", timeout_s=5))
+    worker = asyncio.run(tmp_store.query_head(scan, "text/csv", timeout_s=5))
+    assert ran_on == [threading.main_thread().name, "sparql-query"]
+    assert inline.rest is None and sorted(inline.head.split()) == sorted(worker.head.split())
+    assert len(inline.head.split()) == 3
+    broken = lookup + " LIMIT"
+    assert is_lookup(broken)
+    with pytest.raises(QuerySyntaxError, match="error at 1:"):
+        asyncio.run(tmp_store.query_head(broken, "text/csv"))
+
+
+def test_inline_lookups_keep_the_size_cap(tmp_path: Path) -> None:
+    store = EmbeddedStore(str(tmp_path / "capped"), max_result_bytes=256)
+    try:
+        g = Graph()
+        for n in range(50):
+            g.add((EX.ada, EX.knows, EX[f"person{n}"]))
+        store.replace_graph(G1, g)
+        with pytest.raises(StoreError, match="256 bytes"):
+            asyncio.run(store.query_head(f"SELECT ?o WHERE {{ <{EX.ada}> ?p ?o }}", "text/csv"))
+    finally:
+        store.close()
