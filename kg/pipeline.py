@@ -189,8 +189,8 @@ def store_analysis(store: Store, analysis: Analysis) -> tuple[list[Claim], list[
     """Build the article's claims, replace its named graph, and reason over its neighbourhood."""
     claims = build_claims(analysis.article, analysis.doc, analysis.attributions)
     store.replace_graph(graph_iri(analysis.article.id), article_graph(analysis.article, claims))
-    index_article(store, analysis.article.id)
-    return claims, reason_article(store, analysis.article.id)
+    known = index_article(store, analysis.article.id)
+    return claims, reason_article(store, analysis.article.id, known)
 
 
 def to_graph(analysis: Analysis) -> Extracted:
@@ -271,8 +271,8 @@ class Writer:
         count, or the error that stopped their reasoning."""
         self.store.replace_graph(graph_iri(item.article_id), item.graph)
         try:
-            index_article(self.store, item.article_id)
-            near = gather(self.store, item.article_id)
+            known = index_article(self.store, item.article_id)
+            near = gather(self.store, item.article_id, known)
         except StoreError:
             raise
         except Exception as exc:

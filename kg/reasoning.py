@@ -54,7 +54,7 @@ from kg.model import Contradiction
 from kg.propositions import proposition_graph
 from kg.quantities import quantity_graph
 from kg.queries import ONTOLOGY_FILE, Rule, query, rules
-from kg.recent import recent_claims
+from kg.recent import Entries, recent_claims
 from kg.signals import ClaimRef, Signal, conflict_signals, signal_graph
 from kg.store import Row, Store
 from kg.store.memory import MemoryStore
@@ -130,28 +130,33 @@ def _shared_topics(own: Graph, article: URIRef) -> list[URIRef]:
     )
 
 
-def _candidates(store: Store, article: URIRef, topic: URIRef) -> list[URIRef]:
+def _candidates(
+    store: Store, article: URIRef, topic: URIRef, known: Entries | None
+) -> list[URIRef]:
     """Other articles' claims on ``topic``, newest first: from the index when it can tell."""
-    recent = recent_claims(store, topic, article, NEIGHBOURS)
+    recent = recent_claims(store, topic, article, NEIGHBOURS, known)
     if recent is not None:
         return recent
     bound = {"article": article, "topic": topic}
     return [row["claim"] for row in store.select(query("neighbour-candidates"), bound)]
 
 
-def neighbour_claims(store: Store, article_id: str, own: Graph | None = None) -> list[URIRef]:
+def neighbour_claims(
+    store: Store, article_id: str, own: Graph | None = None, known: Entries | None = None
+) -> list[URIRef]:
     """At most ``NEIGHBOURS`` claims of other articles sharing a multi-word topic with the article.
 
     Claims by one of the article's speakers come first (up to half the cap), newest first; then
     each shared topic ranks its claims newest first and the topics take turns, so every topic
-    keeps its top claims. ``own`` is the article's part of the neighbourhood, if already fetched.
+    keeps its top claims. ``own`` is the article's part of the neighbourhood, if already fetched;
+    ``known`` the topic index entries ``kg.recent.index_article`` just returned, if any.
     """
     article = article_iri(article_id)
     if own is None:
         own = store.construct(query("neighbourhood"), {"article": article})
     bound = {"article": article}
     same = [row["claim"] for row in store.select(query("neighbour-same-speaker"), bound)]
-    queues = [_candidates(store, article, topic) for topic in _shared_topics(own, article)]
+    queues = [_candidates(store, article, t, known) for t in _shared_topics(own, article)]
     chosen = dict.fromkeys(same[: NEIGHBOURS // 2])
     for turn in zip_longest(*queues):
         for claim in turn:
@@ -160,10 +165,10 @@ def neighbour_claims(store: Store, article_id: str, own: Graph | None = None) ->
     return [URIRef(str(claim)) for claim in chosen]
 
 
-def claims_near(store: Store, article_id: str) -> Graph:
+def claims_near(store: Store, article_id: str, known: Entries | None = None) -> Graph:
     """The article's claims and at most ``NEIGHBOURS`` claims of other articles."""
     g = store.construct(query("neighbourhood"), {"article": article_iri(article_id)})
-    if claims := neighbour_claims(store, article_id, g):
+    if claims := neighbour_claims(store, article_id, g, known):
         g += store.construct(query("neighbour-claim"), {"claim": claims})
     return g
 
@@ -390,14 +395,16 @@ class Neighbourhood:
     signals: tuple[Triple, ...]
 
 
-def gather(store: Store, article_id: str) -> Neighbourhood:
-    """Read what reasoning about the article needs (the only store reads of reasoning)."""
+def gather(store: Store, article_id: str, known: Entries | None = None) -> Neighbourhood:
+    """Read what reasoning about the article needs (the only store reads of reasoning);
+    ``known``: what ``kg.recent.index_article`` returned for it just before, if it ran."""
     rows = store.select(query("article-claims"), {"article": article_iri(article_id)})
     mine = frozenset(str(row["claim"]) for row in rows)
     if not mine:
         return Neighbourhood(article_id, mine, (), ())
     signals = signal_graph(article_signals(store, article_id))
-    return Neighbourhood(article_id, mine, tuple(claims_near(store, article_id)), tuple(signals))
+    near = claims_near(store, article_id, known)
+    return Neighbourhood(article_id, mine, tuple(near), tuple(signals))
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,12 +478,14 @@ def commit(store: Store, near: Neighbourhood, inferred: Inferred) -> None:
         store.delete_graph(own)
 
 
-def reason_article(store: Store, article_id: str) -> list[Contradiction]:
+def reason_article(
+    store: Store, article_id: str, known: Entries | None = None
+) -> list[Contradiction]:
     """Find the contradictions involving the article's claims and store them in its inferred graph.
 
     Returns them most confident first. Re-running on an unchanged store writes the same triples.
     """
-    near = gather(store, article_id)
+    near = gather(store, article_id, known)
     inferred = infer(near)
     commit(store, near, inferred)
     return inferred.contradictions

@@ -21,9 +21,12 @@ from kg.queries import query
 from kg.store import Store
 from kg.vocab import CG, RECENT_GRAPH, article_iri
 
-__all__ = ["CAP", "index_article", "rebuild_index", "recent_claims"]
+__all__ = ["CAP", "Entries", "index_article", "rebuild_index", "recent_claims"]
 
 CAP = 120
+
+Entries = dict[Identifier, dict[Identifier, tuple[Identifier, Identifier | None]]]
+"""A topic's stored index entries: topic -> claim -> (its article, the article's date or None)."""
 
 
 def _newest(entries: dict[Identifier, Identifier | None]) -> list[Identifier]:
@@ -35,25 +38,32 @@ def _newest(entries: dict[Identifier, Identifier | None]) -> list[Identifier]:
     )
 
 
-def index_article(store: Store, article_id: str) -> None:
+def index_article(store: Store, article_id: str) -> Entries:
     """Merge the article's claims into the index of every multi-word topic they are about: per
     topic, two reads and at most one update of just the entries that change (a read for several
     topics at once, bound as a list, made the store scan the whole index; rewriting a topic's
-    whole entry list took 70 ms at 10k claims)."""
-    rows = store.select(query("article-topic-claims"), {"article": article_iri(article_id)})
+    whole entry list took 70 ms at 10k claims). Returns those topics' entries as they now are,
+    which ``recent_claims`` can take instead of reading them again."""
+    article = article_iri(article_id)
+    rows = store.select(query("article-topic-claims"), {"article": article})
     mine: dict[Identifier, dict[Identifier, Identifier | None]] = {}
     for row in rows:
         mine.setdefault(row["topic"], {})[row["claim"]] = row.get("published")
+    now: Entries = {}
     for topic, claims in sorted(mine.items()):
         bound = {"topic": topic, "index": RECENT_GRAPH}
-        stored = store.select(query("recent-claims"), bound)
+        stored = {
+            r["claim"]: (r["article"], r.get("published"))
+            for r in store.select(query("recent-claims"), bound)
+        }
         held = {r["claim"] for r in store.select(query("recent-entries"), bound)}
-        entries = {r["claim"]: r.get("published") for r in stored}
-        entries.update(claims)
-        keep = set(_newest(entries)[:CAP])
+        stored.update((claim, (article, published)) for claim, published in claims.items())
+        keep = set(_newest({claim: entry[1] for claim, entry in stored.items()})[:CAP])
         change = {"gone": sorted(held - keep), "claim": sorted(keep - held)}
         if any(change.values()):
             store.update(query("recent-claims-add"), bound | {k: v for k, v in change.items() if v})
+        now[topic] = {claim: stored[claim] for claim in keep}
+    return now
 
 
 def rebuild_index(store: Store) -> int:
@@ -70,11 +80,18 @@ def rebuild_index(store: Store) -> int:
     return len(index)
 
 
-def recent_claims(store: Store, topic: URIRef, article: URIRef, wanted: int) -> list[URIRef] | None:
+def recent_claims(
+    store: Store, topic: URIRef, article: URIRef, wanted: int, known: Entries | None = None
+) -> list[URIRef] | None:
     """The ``wanted`` newest claims on ``topic`` outside ``article``, or None when the index
-    cannot tell them (fewer than ``wanted`` such entries)."""
-    rows = store.select(query("recent-claims"), {"topic": topic, "index": RECENT_GRAPH})
-    others = {r["claim"]: r.get("published") for r in rows if r["article"] != article}
+    cannot tell them (fewer than ``wanted`` such entries). ``known``: entries just returned by
+    ``index_article`` (no store write since), used instead of reading the topic's again."""
+    if known is not None and topic in known:
+        entries = known[topic]
+    else:
+        rows = store.select(query("recent-claims"), {"topic": topic, "index": RECENT_GRAPH})
+        entries = {r["claim"]: (r["article"], r.get("published")) for r in rows}
+    others = {claim: date for claim, (owner, date) in entries.items() if owner != article}
     if len(others) < wanted:
         return None
     return [URIRef(str(claim)) for claim in _newest(others)[:wanted]]

@@ -95,3 +95,13 @@ def test_rebuilt_index_equals_the_one_built_article_by_article(store, monkeypatc
     assert {row["claim"] for row in store.select(query("recent-claims"), bound)} == incremental
     got = recent_claims(store, topic_iri(TOPIC), article_iri(articles[-1].id), 8)
     assert got == ranked(store, articles[-1], 8)
+
+
+def test_entries_index_article_returns_are_what_a_read_gives(store, monkeypatch) -> None:
+    monkeypatch.setattr(kg.recent, "CAP", 12)
+    articles = [write(store, n, day) for n, day in enumerate(dates())]
+    latest = article_iri(articles[-1].id)
+    known = index_article(store, articles[-1].id)
+    assert set(known) == {topic_iri(TOPIC)} and len(known[topic_iri(TOPIC)]) == 12
+    read = recent_claims(store, topic_iri(TOPIC), latest, 8)
+    assert read is not None and recent_claims(store, topic_iri(TOPIC), latest, 8, known) == read
