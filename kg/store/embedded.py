@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.store import Bindings, QuerySyntaxError, QueryTimeout, RawResult, Row, StoreError
+from kg.store.cache import ResultCache
 from kg.store.sparqltext import (
     bind,
     is_lookup,
@@ -64,6 +65,7 @@ QUERY_WORKERS = 4
 HOLD_BYTES = 1 << 20
 MAX_RESULT_BYTES = 256 << 20
 CACHED_QUERY_CHARS = 4096
+RESULT_CACHE_BYTES = 64 << 20
 UNION_CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _PREFIXES = {name: str(ns) for name, ns in PREFIXES.items()}
 
@@ -113,6 +115,7 @@ class EmbeddedStore:
         *,
         max_result_bytes: int = MAX_RESULT_BYTES,
         query_workers: int = QUERY_WORKERS,
+        result_cache_bytes: int = RESULT_CACHE_BYTES,
     ) -> None:
         try:
             self._store: ox.Store | None = (
@@ -124,6 +127,8 @@ class EmbeddedStore:
         self.read_only = read_only
         self.max_result_bytes = max_result_bytes
         self._workers = Workers(query_workers)
+        self._generation = 0
+        self._results = ResultCache(result_cache_bytes, HOLD_BYTES)
 
     @property
     def _db(self) -> ox.Store:
@@ -138,6 +143,8 @@ class EmbeddedStore:
             self._db.update(update)
         except OSError as exc:
             raise StoreError(str(exc)) from exc
+        finally:
+            self._generation += 1
 
     def replace_graph(self, graph: str, data: Graph) -> None:
         """Drop ``graph`` and insert ``data`` in one update, i.e. one transaction."""
@@ -213,13 +220,24 @@ class EmbeddedStore:
     ) -> RawHead:
         """``query_raw`` for an event loop, awaited without a thread of its own: an output of up
         to ``hold_bytes`` comes whole; a longer one as its start and a (blocking) iterator. A
-        lookup of one subject's triples runs inline (``_inline``)."""
+        lookup of one subject's triples runs inline (``_inline``). Whole results are kept in a
+        ``ResultCache`` until the store is next written through this object (a read-only store
+        sees no other writer's changes while open, so its results stay valid)."""
+        key = (query, media_type, tuple(default_graph_uris), tuple(named_graph_uris))
+        generation = self._generation
+        cached = self._results.get(key, generation)
+        if cached is not None and len(cached[1]) <= hold_bytes:
+            return RawHead(*cached, None)
         graphs = (default_graph_uris, named_graph_uris)
         if _lookup(query):
-            return self._inline(query, media_type, *graphs)
-        future, deliver = loop_slot(asyncio.get_running_loop())
-        job = self._start(query, media_type, *graphs, timeout_s, deliver, hold_bytes)
-        return await job.wait_async(future)
+            head = self._inline(query, media_type, *graphs)
+        else:
+            future, deliver = loop_slot(asyncio.get_running_loop())
+            job = self._start(query, media_type, *graphs, timeout_s, deliver, hold_bytes)
+            head = await job.wait_async(future)
+        if head.rest is None:
+            self._results.put(key, generation, head.media_type, head.head)
+        return head
 
     def _inline(
         self,
