@@ -43,7 +43,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from itertools import zip_longest
+from typing import Any
 
+import owlrl.Closure
+import owlrl.OWLRL
 from owlrl import DeductiveClosure, OWLRL_Semantics
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
@@ -178,6 +181,29 @@ def neighbourhood(store: Store, article_id: str) -> Graph:
     g = tbox()
     g += claims_near(store, article_id)
     return g
+
+
+class _Terms:
+    """A namespace whose terms, once looked up, are plain attributes. owlrl reads ``OWL.x`` and
+    ``RDF.x`` for every triple in every round, and rdflib's namespace ``__getattr__`` checks the
+    name each time (a seventh of a closure); the terms themselves are rdflib's own."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]
+
+
+for _module in (owlrl.OWLRL, owlrl.Closure):
+    for _name in ("OWL", "RDF", "RDFS"):
+        if hasattr(_module, _name):
+            setattr(_module, _name, _Terms(getattr(_module, _name)))
 
 
 class Semantics(OWLRL_Semantics):
@@ -440,7 +466,8 @@ def infer_many(nears: Sequence[Neighbourhood]) -> list[Inferred]:
     if not busy:
         return [Inferred([]) for _ in nears]
     aliases = {near.article_id: _aliases(near) for near in busy}
-    g = tbox()
+    g = Graph(store="SimpleMemory")  # no per-triple context bookkeeping: owlrl needs none
+    g += _tbox()
     for near in busy:
         for triple in (*near.triples, *near.signals, *aliases[near.article_id]):
             g.add(triple)
