@@ -7,12 +7,13 @@ speakers from a pool of 200, on two topics each from a pool of about 380 that in
 topic of the new article (single and multi-word), so its neighbourhood grows with the store as
 it would with real news on one beat: at 10k claims each of its topics is shared by some 50
 stored claims, at 100k by some 500 (the reasoner caps its neighbourhood at
-``kg.reasoning.NEIGHBOURS`` such claims). Building the 100k store takes a few minutes. Prints a
-table with the ratio to the empty store (median of ``--runs``) and how far the process's peak
-RSS rose above its RSS before the runs (Linux ``/proc``; flat across sizes = reasoning's memory
-does not grow with the store).
+``kg.reasoning.NEIGHBOURS`` such claims). Building the 100k store takes a few minutes. All
+stores are built first, then each of ``--runs`` rounds times one run per store, so the sizes
+share the machine's noisy spells. Prints a table with the ratio to the empty store (medians) and
+how far the process's peak RSS rose above its RSS over one more run per store (Linux ``/proc``;
+flat across sizes = reasoning's memory does not grow with the store).
 
-    .venv/bin/python bench/reasoning.py [--sizes 0 1000 10000 100000] [--runs 3]
+    .venv/bin/python bench/reasoning.py [--sizes 0 1000 10000 100000] [--runs 5]
 """
 
 from __future__ import annotations
@@ -101,48 +102,73 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-def timed(analysis: Analysis, size: int, runs: int) -> tuple[float, int, int, float]:
-    """Median seconds of ``store_analysis`` into a fresh store of ``size`` claims, and how far
-    the process's peak RSS rose above its RSS before the runs (MB)."""
-    new_topics = sorted(
-        {t for c in build_claims(analysis.article, analysis.doc, analysis.attributions)
-         for t in c.topics}
-    )  # fmt: skip
-    times, found, quads = [], 0, 0
-    with tempfile.TemporaryDirectory() as tmp:
-        store = EmbeddedStore(str(Path(tmp) / "store"))
-        fill(store, size, new_topics)
-        quads = store.quad_count()
-        gc.collect()
-        _reset_peak()
-        before = _status_mb("VmRSS")
-        for _ in range(runs):
-            start = time.perf_counter()
-            _, contradictions = store_analysis(store, analysis)
-            times.append(time.perf_counter() - start)
-            found = len(contradictions)
-        rise = _status_mb("VmHWM") - before
+def _new_topics(analysis: Analysis) -> list[str]:
+    claims = build_claims(analysis.article, analysis.doc, analysis.attributions)
+    return sorted({t for c in claims for t in c.topics})
+
+
+def _once(store: EmbeddedStore, analysis: Analysis) -> tuple[float, int]:
+    start = time.perf_counter()
+    _, contradictions = store_analysis(store, analysis)
+    return time.perf_counter() - start, len(contradictions)
+
+
+def _rss_rise(store: EmbeddedStore, analysis: Analysis) -> float:
+    """How far the process's peak RSS rises above its RSS over one more run (MB)."""
+    gc.collect()
+    _reset_peak()
+    before = _status_mb("VmRSS")
+    _once(store, analysis)
+    return _status_mb("VmHWM") - before
+
+
+def measure(analysis: Analysis, sizes: list[int], runs: int, tmp: Path) -> list[tuple]:
+    """Per size: median seconds of ``store_analysis``, contradictions, quads, RSS rise.
+
+    Every store is filled first; then each round times one run in every store, in alternating
+    order, so a noisy spell on the shared machine hits all sizes alike."""
+    new_topics = _new_topics(analysis)
+    with EmbeddedStore(str(tmp / "warm-up")) as scratch:
+        _once(scratch, analysis)  # one-time costs of the process (models, the TBox closure)
+    stores, quads = {}, {}
+    for size in sizes:
+        stores[size] = EmbeddedStore(str(tmp / f"store-{size}"))
+        fill(stores[size], size, new_topics)
+        quads[size] = stores[size].quad_count()
+    times: dict[int, list[float]] = {size: [] for size in sizes}
+    found: dict[int, int] = {}
+    for round_ in range(runs):
+        for size in sizes if round_ % 2 == 0 else reversed(sizes):
+            seconds, found[size] = _once(stores[size], analysis)
+            times[size].append(seconds)
+    rows = [
+        (size, statistics.median(times[size]), found[size], quads[size],
+         _rss_rise(stores[size], analysis))
+        for size in sizes
+    ]  # fmt: skip
+    for store in stores.values():
         store.close()
-    return statistics.median(times), found, quads, rise
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1000, 10000, 100000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     raw = RawArticle(ARTICLE.read_text(encoding="utf-8"), str(ARTICLE), url="https://new.example")
     [analysis] = list(analyse([raw], load_nlp()))
-    rows = [(size, *timed(analysis, size, args.runs)) for size in args.sizes]
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = measure(analysis, args.sizes, args.runs, Path(tmp))
     base = rows[0][1]
     print(  # noqa: T201
         "| store claims | quads | ingest+reason ms (median) | contradictions | ratio "
-        "| peak RSS rise while reasoning |"
+        "| peak RSS rise over one run |"
     )
     print("|---|---|---|---|---|---|")  # noqa: T201
-    for size, seconds, found, quads, rise in rows:
+    for size, seconds, count, quads, rise in rows:
         print(  # noqa: T201
-            f"| {size:,} | {quads:,} | {seconds * 1000:.0f} | {found} | {seconds / base:.2f} "
+            f"| {size:,} | {quads:,} | {seconds * 1000:.0f} | {count} | {seconds / base:.2f} "
             f"| {rise:.0f} MB |"
         )
 
