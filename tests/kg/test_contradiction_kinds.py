@@ -351,3 +351,7 @@ def test_founding_example_conflict_comes_from_the_journalists_signal(store) -> N
                                                  if w in c["text"]}
     ]  # fmt: skip
     assert pairs and pairs[0]["rule"] == "journalist-signal" and pairs[0]["confidence"] >= 0.9
+    [explained] = [c for c in found if c.id == pairs[0]["id"]]
+    assert explained.target is not None, "the explanation names what the two disagree about"
+    assert "David Sacks (positive) said" in explained.reason
+    assert "a former staffer (negative) said" in explained.reason
