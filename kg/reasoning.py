@@ -48,7 +48,7 @@ from typing import Any
 import owlrl.Closure
 import owlrl.OWLRL
 from owlrl import DeductiveClosure, OWLRL_Semantics
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.aliases import alias_graph
@@ -211,11 +211,32 @@ class Semantics(OWLRL_Semantics):
     node of every triple. Those reflexive links are all it adds (eq-sym, eq-trans and eq-rep on a
     reflexive link only restate what is there), yet they tripled the graph and the next round
     re-examined each of them: the equality rules were 40% of a closure. Every other rule, eq-sym,
-    eq-trans and eq-rep on real ``owl:sameAs`` links included, runs as owlrl has it."""
+    eq-trans and eq-rep on real ``owl:sameAs`` links included, runs as owlrl has it.
+
+    Each round owlrl hands every triple to every rule group, and each group branches on the
+    triple's predicate (and, for ``rdf:type``, its object) being an RDF, RDFS or OWL term: a data
+    triple such as ``claim cg:about topic`` or ``claim rdf:type schema:Claim`` matches no branch,
+    so it is not handed over (it is still read by the rules that look data up, e.g. prp-dom)."""
+
+    def rules(self, t: Triple, cycle_num: int) -> None:
+        if _vocabulary(t[1]) and (t[1] != RDF.type or _vocabulary(t[2])):
+            super().rules(t, cycle_num)
+        elif cycle_num == 1:
+            for term in t:
+                if isinstance(term, BNode) and term not in self.bnodes:
+                    self.bnodes.append(term)
 
     def _equality(self, triple: Triple, cycle_num: int) -> None:
         if triple[1] == OWL.sameAs or triple[2] == OWL.AllDifferent:
             super()._equality(triple, cycle_num)
+
+
+_VOCABULARIES = (str(RDF), str(RDFS), str(OWL))
+
+
+def _vocabulary(term: Identifier) -> bool:
+    """Whether ``term`` is an RDF, RDFS or OWL term, the only ones owlrl's rules branch on."""
+    return isinstance(term, URIRef) and str.startswith(term, _VOCABULARIES)
 
 
 def _owlrl(g: Graph) -> Graph:

@@ -5,12 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import pytest
+from owlrl import DeductiveClosure, OWLRL_Semantics
+from rdflib import BNode, Graph, Literal
 
+from kg.config import PROJECT_ROOT as ROOT
 from kg.graph import article_graph, graph_iri
 from kg.model import Article, Claim, RawArticle, Speaker
-from kg.reasoning import NEIGHBOURS, neighbourhood, reason_all, reason_article, remove_article
+from kg.nlp import load_nlp
+from kg.pipeline import ingest
+from kg.reasoning import (
+    NEIGHBOURS,
+    Semantics,
+    _tbox,
+    gather,
+    neighbourhood,
+    reason_all,
+    reason_article,
+    remove_article,
+)
 from kg.store.embedded import EmbeddedStore
-from kg.vocab import SCHEMA, article_iri, inferred_graph_iri
+from kg.vocab import CG, OWL, PROV, SCHEMA, article_iri, inferred_graph_iri
 
 CONTRADICTS = """
 PREFIX cg: <https://w3id.org/claimgraph/ns#>
@@ -218,3 +232,41 @@ def test_neighbourhood_is_capped_yet_keeps_the_most_relevant_claims(store) -> No
     found = {c.rule: c for c in reason_article(store, art.id)}
     assert "Piet Brandt" in found["opposite-stance"].reason, "the newest article is kept"
     assert "2020-05-01" in found["self-contradiction"].reason, "the same speaker is kept"
+
+
+def test_the_trimmed_owl_rl_rules_derive_what_owlrl_derives(store) -> None:
+    """``Semantics`` skips eq-ref and hands owlrl's rule groups only the triples they branch on.
+    On a real neighbourhood, with an owl:sameAs link between two speakers and two disjoint stances
+    on one claim, its closure is owlrl's minus the reflexive links, with the same errors."""
+    path = ROOT / "examples" / "twitter-spaces-desantis-launch.txt"
+    raw = RawArticle(path.read_text(encoding="utf-8"), str(path), url="https://e.example/launch")
+    ingest([raw], store, load_nlp())
+    [article] = [str(a).rsplit("/", 1)[1] for a in store.graphs() if "/graph/article/" in a]
+    data = [t for t in gather(store, article).triples if not isinstance(t[2], Literal)]
+    said = sorted({(s, o) for s, p, o in data if p == PROV.wasAttributedTo})
+    claim_a, first = said[0]
+    claim_b, second = next(pair for pair in said if pair[1] != first)
+    data += [(first, OWL.sameAs, second), (claim_b, CG.stance, CG.Positive),
+             (claim_b, CG.stance, CG.Negative)]  # fmt: skip
+
+    def close(semantics: type) -> tuple[set, list[str]]:
+        g = Graph()
+        g += _tbox()
+        for triple in data:
+            g.add(triple)
+        DeductiveClosure(
+            semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+        ).expand(g)
+        plain = {
+            t for t in g
+            if not any(isinstance(term, BNode) for term in t)
+            and not (t[1] == OWL.sameAs and t[0] == t[2])
+        }  # fmt: skip
+        errors = sorted(str(o) for s, p, o in g if isinstance(o, Literal) and "rror" in str(p))
+        return plain, errors
+
+    full, full_errors = close(OWLRL_Semantics)
+    trimmed, trimmed_errors = close(Semantics)
+    assert trimmed == full
+    assert trimmed_errors == full_errors and trimmed_errors, "the stance clash is reported"
+    assert (second, CG.madeClaim, claim_a) in trimmed, "eq-rep still merges the two speakers"
