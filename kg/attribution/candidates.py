@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.attribution.content import content_of
 from kg.attribution.sources import sources_of
@@ -123,14 +123,27 @@ def inverted_source(token: Token, content: set[int]) -> list[set[int]]:
     return []
 
 
+NOUN_CHUNKS_KEY = "kg.attribution.noun_chunks"
+
+
+def _noun_chunks(doc: Doc) -> list[Span]:
+    """The doc's noun chunks, found once per doc (a sentence's own ``noun_chunks`` walks the
+    whole parse again on every call: a tenth of extraction). Chunks never cross sentences."""
+    chunks = doc.user_data.get(NOUN_CHUNKS_KEY)
+    if chunks is None:
+        chunks = doc.user_data[NOUN_CHUNKS_KEY] = list(doc.noun_chunks)
+    return chunks
+
+
 def nearest_agent(token: Token, taken: set[int], lexicon: Lexicon) -> list[set[int]]:
     """Fallback source when the parse gives none: the closest agentive noun phrase before the
     cue in its sentence (participles and adjuncts the parser attached elsewhere)."""
     if any(c.dep_ in ("nsubjpass", "auxpass", "expl") for c in token.children):
         return []
     best = None
-    for chunk in token.sent.noun_chunks:
-        if chunk.end > token.i or any(t.i in taken for t in chunk):
+    sent = token.sent
+    for chunk in _noun_chunks(token.doc):
+        if chunk.start < sent.start or chunk.end > token.i or any(t.i in taken for t in chunk):
             continue
         if is_agentive(chunk.root, lexicon.agent_rate(chunk.root)):
             best = chunk
