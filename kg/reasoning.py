@@ -206,6 +206,14 @@ for _module in (owlrl.OWLRL, owlrl.Closure):
             setattr(_module, _name, _Terms(getattr(_module, _name)))
 
 
+_VOCABULARIES = (str(RDF), str(RDFS), str(OWL))
+
+
+def _vocabulary(term: Identifier) -> bool:
+    """Whether ``term`` is an RDF, RDFS or OWL term, the only ones owlrl's rules branch on."""
+    return isinstance(term, URIRef) and str.startswith(term, _VOCABULARIES)
+
+
 class Semantics(OWLRL_Semantics):
     """owlrl's OWL 2 RL rules without eq-ref, the rule that states ``x owl:sameAs x`` for every
     node of every triple. Those reflexive links are all it adds (eq-sym, eq-trans and eq-rep on a
@@ -229,14 +237,6 @@ class Semantics(OWLRL_Semantics):
     def _equality(self, triple: Triple, cycle_num: int) -> None:
         if triple[1] == OWL.sameAs or triple[2] == OWL.AllDifferent:
             super()._equality(triple, cycle_num)
-
-
-_VOCABULARIES = (str(RDF), str(RDFS), str(OWL))
-
-
-def _vocabulary(term: Identifier) -> bool:
-    """Whether ``term`` is an RDF, RDFS or OWL term, the only ones owlrl's rules branch on."""
-    return isinstance(term, URIRef) and str.startswith(term, _VOCABULARIES)
 
 
 def _owlrl(g: Graph) -> Graph:

@@ -18,15 +18,17 @@ from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
 from kg.queries import query
-from kg.store import Store
+from kg.store import Row, Store
 from kg.vocab import CG, RECENT_GRAPH, article_iri
 
 __all__ = ["CAP", "Entries", "index_article", "rebuild_index", "recent_claims"]
 
 CAP = 120
 
-Entries = dict[Identifier, dict[Identifier, tuple[Identifier, Identifier | None]]]
-"""A topic's stored index entries: topic -> claim -> (its article, the article's date or None)."""
+TopicEntries = dict[Identifier, tuple[Identifier, Identifier | None]]
+"""A topic's stored index entries: claim -> (its article, the article's date or None)."""
+Entries = dict[Identifier, TopicEntries]
+"""Several topics' stored index entries, by topic."""
 
 
 def _newest(entries: dict[Identifier, Identifier | None]) -> list[Identifier]:
@@ -38,6 +40,20 @@ def _newest(entries: dict[Identifier, Identifier | None]) -> list[Identifier]:
     )
 
 
+def _by_topic(rows: list[Row]) -> dict[Identifier, dict[Identifier, Identifier | None]]:
+    """``article-topic-claims`` rows as topic -> claim -> the article's date (or None)."""
+    topics: dict[Identifier, dict[Identifier, Identifier | None]] = {}
+    for row in rows:
+        topics.setdefault(row["topic"], {})[row["claim"]] = row.get("published")
+    return topics
+
+
+def _stored(store: Store, topic: Identifier) -> TopicEntries:
+    """The topic's index entries whose claims are still stored: claim -> (article, date)."""
+    rows = store.select(query("recent-claims"), {"topic": topic, "index": RECENT_GRAPH})
+    return {r["claim"]: (r["article"], r.get("published")) for r in rows}
+
+
 def index_article(store: Store, article_id: str) -> Entries:
     """Merge the article's claims into the index of every multi-word topic they are about: per
     topic, two reads and at most one update of just the entries that change (a read for several
@@ -45,17 +61,11 @@ def index_article(store: Store, article_id: str) -> Entries:
     whole entry list took 70 ms at 10k claims). Returns those topics' entries as they now are,
     which ``recent_claims`` can take instead of reading them again."""
     article = article_iri(article_id)
-    rows = store.select(query("article-topic-claims"), {"article": article})
-    mine: dict[Identifier, dict[Identifier, Identifier | None]] = {}
-    for row in rows:
-        mine.setdefault(row["topic"], {})[row["claim"]] = row.get("published")
+    mine = _by_topic(store.select(query("article-topic-claims"), {"article": article}))
     now: Entries = {}
     for topic, claims in sorted(mine.items()):
         bound = {"topic": topic, "index": RECENT_GRAPH}
-        stored = {
-            r["claim"]: (r["article"], r.get("published"))
-            for r in store.select(query("recent-claims"), bound)
-        }
+        stored = _stored(store, topic)
         held = {r["claim"] for r in store.select(query("recent-entries"), bound)}
         stored.update((claim, (article, published)) for claim, published in claims.items())
         keep = set(_newest({claim: entry[1] for claim, entry in stored.items()})[:CAP])
@@ -69,9 +79,7 @@ def index_article(store: Store, article_id: str) -> Entries:
 def rebuild_index(store: Store) -> int:
     """Build the whole index from the stored claims in one read and one graph write (for a
     store written before the index existed, or filled in bulk); returns its entry count."""
-    per_topic: dict[Identifier, dict[Identifier, Identifier | None]] = {}
-    for row in store.select(query("article-topic-claims")):
-        per_topic.setdefault(row["topic"], {})[row["claim"]] = row.get("published")
+    per_topic = _by_topic(store.select(query("article-topic-claims")))
     index = Graph()
     for topic, claims in per_topic.items():
         for claim in _newest(claims)[:CAP]:
@@ -86,11 +94,7 @@ def recent_claims(
     """The ``wanted`` newest claims on ``topic`` outside ``article``, or None when the index
     cannot tell them (fewer than ``wanted`` such entries). ``known``: entries just returned by
     ``index_article`` (no store write since), used instead of reading the topic's again."""
-    if known is not None and topic in known:
-        entries = known[topic]
-    else:
-        rows = store.select(query("recent-claims"), {"topic": topic, "index": RECENT_GRAPH})
-        entries = {r["claim"]: (r["article"], r.get("published")) for r in rows}
+    entries = known[topic] if known is not None and topic in known else _stored(store, topic)
     others = {claim: date for claim, (owner, date) in entries.items() if owner != article}
     if len(others) < wanted:
         return None

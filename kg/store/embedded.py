@@ -21,10 +21,10 @@ from __future__ import annotations
 import asyncio
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -68,6 +68,7 @@ CACHED_QUERY_CHARS = 4096
 RESULT_CACHE_BYTES = 64 << 20
 UNION_CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _PREFIXES = {name: str(ns) for name, ns in PREFIXES.items()}
+T = TypeVar("T")
 
 
 def _clear(exc: BaseException | None) -> None:
@@ -77,26 +78,19 @@ def _clear(exc: BaseException | None) -> None:
         exc = exc.__cause__ or exc.__context__
 
 
-@lru_cache(maxsize=256)
-def _cached_keywords(query: str) -> frozenset[str]:
-    return frozenset(keywords(query))
+def _remembered(analyse: Callable[[str], T]) -> Callable[[str], T]:
+    """``analyse`` of a query text, remembered for short texts: clients send the same queries
+    again and again."""
+    cached = lru_cache(maxsize=256)(analyse)
+
+    def call(query: str) -> T:
+        return cached(query) if len(query) <= CACHED_QUERY_CHARS else analyse(query)
+
+    return call
 
 
-def _keywords(query: str) -> frozenset[str]:
-    """``keywords``, remembered for short queries: clients send the same ones again and again."""
-    if len(query) <= CACHED_QUERY_CHARS:
-        return _cached_keywords(query)
-    return frozenset(keywords(query))
-
-
-@lru_cache(maxsize=256)
-def _cached_lookup(query: str) -> bool:
-    return is_lookup(query)
-
-
-def _lookup(query: str) -> bool:
-    """``is_lookup``, remembered for short queries like ``_keywords``."""
-    return _cached_lookup(query) if len(query) <= CACHED_QUERY_CHARS else is_lookup(query)
+_keywords = _remembered(lambda query: frozenset(keywords(query)))
+_lookup = _remembered(is_lookup)
 
 
 def _syntax_error(text: str, exc: SyntaxError) -> QuerySyntaxError:

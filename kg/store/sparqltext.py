@@ -199,7 +199,7 @@ def is_lookup(text: str) -> bool:
         pattern = pattern[:-1]
     if len(pattern) != 3 or not _constant(pattern[0]) or pattern[0][0].isdigit():
         return False
-    if not all(_constant(t) or t.startswith(("?", "$")) or t == "a" for t in pattern[1:2]):
+    if not (_constant(pattern[1]) or pattern[1].startswith(("?", "$")) or pattern[1] == "a"):
         return False
     if not (_constant(pattern[2]) or pattern[2].startswith(("?", "$", '"', "'"))):
         return False
@@ -211,7 +211,7 @@ def is_lookup(text: str) -> bool:
         upper = token.upper()
         if upper in _LOOKUP_WORDS or token.startswith(("?", "$", "<")) or token == "*":
             continue
-        if i and head[i - 1].upper() in ("PREFIX",) and token.endswith(":"):
+        if i and head[i - 1].upper() == "PREFIX" and token.endswith(":"):
             continue
         return False
     tail = tokens[closed + 1 :]
