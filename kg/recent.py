@@ -48,15 +48,17 @@ def _by_topic(rows: list[Row]) -> dict[Identifier, dict[Identifier, Identifier |
     return topics
 
 
-def _stored(store: Store, topic: Identifier) -> TopicEntries:
-    """The topic's index entries whose claims are still stored: claim -> (article, date)."""
+def _read(store: Store, topic: Identifier) -> tuple[TopicEntries, set[Identifier]]:
+    """The topic's index entries whose claims are still stored (claim -> (article, date)), and
+    every entry it holds, stored or not (what an update may have to drop): one read."""
     rows = store.select(query("recent-claims"), {"topic": topic, "index": RECENT_GRAPH})
-    return {r["claim"]: (r["article"], r.get("published")) for r in rows}
+    stored = {r["claim"]: (r["article"], r.get("published")) for r in rows if "article" in r}
+    return stored, {r["claim"] for r in rows}
 
 
 def index_article(store: Store, article_id: str) -> Entries:
     """Merge the article's claims into the index of every multi-word topic they are about: per
-    topic, two reads and at most one update of just the entries that change (a read for several
+    topic, one read and at most one update of just the entries that change (a read for several
     topics at once, bound as a list, made the store scan the whole index; rewriting a topic's
     whole entry list took 70 ms at 10k claims). Returns those topics' entries as they now are,
     which ``recent_claims`` can take instead of reading them again."""
@@ -64,13 +66,12 @@ def index_article(store: Store, article_id: str) -> Entries:
     mine = _by_topic(store.select(query("article-topic-claims"), {"article": article}))
     now: Entries = {}
     for topic, claims in sorted(mine.items()):
-        bound = {"topic": topic, "index": RECENT_GRAPH}
-        stored = _stored(store, topic)
-        held = {r["claim"] for r in store.select(query("recent-entries"), bound)}
+        stored, held = _read(store, topic)
         stored.update((claim, (article, published)) for claim, published in claims.items())
         keep = set(_newest({claim: entry[1] for claim, entry in stored.items()})[:CAP])
         change = {"gone": sorted(held - keep), "claim": sorted(keep - held)}
         if any(change.values()):
+            bound = {"topic": topic, "index": RECENT_GRAPH}
             store.update(query("recent-claims-add"), bound | {k: v for k, v in change.items() if v})
         now[topic] = {claim: stored[claim] for claim in keep}
     return now
@@ -94,7 +95,7 @@ def recent_claims(
     """The ``wanted`` newest claims on ``topic`` outside ``article``, or None when the index
     cannot tell them (fewer than ``wanted`` such entries). ``known``: entries just returned by
     ``index_article`` (no store write since), used instead of reading the topic's again."""
-    entries = known[topic] if known is not None and topic in known else _stored(store, topic)
+    entries = known[topic] if known is not None and topic in known else _read(store, topic)[0]
     others = {claim: date for claim, (owner, date) in entries.items() if owner != article}
     if len(others) < wanted:
         return None

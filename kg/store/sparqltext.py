@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -31,10 +32,18 @@ _LEXEME = re.compile(
 )
 
 
+_TERM_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_TERM_CACHE)
+def _ox_iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
 def to_ox(term: Identifier) -> Any:
-    """An rdflib term as the equivalent pyoxigraph term."""
+    """An rdflib term as the equivalent pyoxigraph term (recent IRIs kept: they repeat)."""
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        return _ox_iri(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     if isinstance(term, Literal):
@@ -45,26 +54,34 @@ def to_ox(term: Identifier) -> Any:
 
 
 _PLAIN_DATATYPES = frozenset({str(XSD.string), str(RDF.langString)})
-_DATATYPES: dict[str, URIRef] = {}
+
+
+@lru_cache(maxsize=_TERM_CACHE)
+def _iri(value: str) -> URIRef:
+    return URIRef(value)
+
+
+@lru_cache(maxsize=_TERM_CACHE)
+def _typed(value: str, datatype: str) -> Literal:
+    return Literal(value, datatype=_iri(datatype))
 
 
 def to_rdflib(term: Any) -> Identifier:
     """A pyoxigraph term as the equivalent rdflib term (``xsd:string`` becomes a plain literal).
 
-    Called for every term of every row read, so datatype IRIs are made once and kept."""
+    Called for every term of every row read. IRIs and typed literals repeat across rows (claims,
+    speakers, dates) and rdflib checks every IRI and parses every typed value it makes, so the
+    most recent ones are kept (rdflib terms are immutable, so sharing them is safe)."""
     kind = type(term)
     if kind is ox.NamedNode:
-        return URIRef(term.value)
+        return _iri(term.value)
     if kind is ox.Literal:
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
         if datatype in _PLAIN_DATATYPES:
             return Literal(term.value)
-        iri = _DATATYPES.get(datatype)
-        if iri is None:
-            iri = _DATATYPES.setdefault(datatype, URIRef(datatype))
-        return Literal(term.value, datatype=iri)
+        return _typed(term.value, datatype)
     if kind is ox.BlankNode:
         return BNode(term.value)
     raise TypeError(f"unsupported pyoxigraph term {term!r}")
@@ -75,15 +92,14 @@ def solution_rows(result: Any) -> list[Row]:
     if not isinstance(result, ox.QuerySolutions):
         raise QuerySyntaxError("expected a SELECT query")
     names = [v.value for v in result.variables]
-    rows = []
-    for solution in result:
-        row = {}
-        for name in names:
-            term = solution[name]
-            if term is not None:
-                row[name] = to_rdflib(term)
-        rows.append(row)
-    return rows
+    return [
+        {
+            name: to_rdflib(term)
+            for name, term in zip(names, solution, strict=True)
+            if term is not None
+        }
+        for solution in result
+    ]
 
 
 def keywords(query: str) -> set[str]:
