@@ -122,6 +122,7 @@ def create_app(
     app.state.settings = settings
     app.add_exception_handler(StarletteHTTPException, _http_problem)
     app.add_exception_handler(RequestValidationError, _validation_problem)
+    app.add_middleware(sparql.SparqlGetPath, on_http_error=_http_problem)
     origins = list(_cors_origins() if cors_origins is None else cors_origins)
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET"])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
@@ -249,3 +250,13 @@ def test_results_are_valid_json_for_odd_literals(api_server) -> None:
     api_server.store.replace_graph(G1, g)
     r = httpx.get(f"{api_server.url}/sparql", params={"query": "SELECT ?t WHERE { ?s ?p ?t }"})
     assert json.loads(r.content)["results"]["bindings"][0]["t"]["value"] == tricky
+
+
+def test_get_before_the_store_opens_is_a_problem_not_a_crash(tmp_path) -> None:
+    """``GET /sparql`` is answered before FastAPI's router (``SparqlGetPath``): its errors still
+    come as the rest of the API's do."""
+    client = TestClient(create_app(Settings(store=str(tmp_path / "store"))))  # lifespan not run
+    r = client.get("/sparql", params={"query": NAMES})
+    assert r.status_code == 503
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["detail"] == "the store is not open"
