@@ -4,13 +4,15 @@ Builds ~50k triples shaped exactly like claimgraph's (``kg.graph.article_graph``
 articles, speakers, topics and claims, one named graph per article), loads them into claimgraph's
 embedded store and, dumped as N-Quads, into an Oxigraph store. Then serves both on 127.0.0.1 free
 ports (claimgraph with uvicorn: one worker, httptools, uvloop, no access log) and times the same
-two queries against each, through the same kind of client (one keep-alive httpx client each):
-a selective one (every triple of one claim) and a join (claims and speaker names of one topic),
-``--rounds`` rounds of ``--requests`` sequential requests each, the servers taking turns; then
-``--clients`` concurrent clients of ``--requests`` requests each against claimgraph alone. The same
-query sent again is answered from claimgraph's result cache (``kg.store.cache``), so the selective
-query is also timed with a different claim in every request ("distinct"), which no cache answers.
-Prints one table (p50 and p95 over all rounds).
+two queries against each, through the same kind of client (one keep-alive httpx client each): a
+selective one (every triple of one claim) and a join (claims and speaker names of one topic),
+``--rounds`` rounds of ``--requests`` sequential requests each, the servers taking turns request by
+request (the machine's noisy spells, and loopback TCP's occasional slow large response, then hit
+both alike); then ``--clients`` concurrent clients of ``--requests`` requests each against
+claimgraph alone. The same query sent again is answered from claimgraph's result cache
+(``kg.store.cache``), so the selective query is also timed with a different claim in every request
+("distinct"), and the join with a different comment at its end ("uncached"), which no cache
+answers. Prints one table (p50 and p95 over all rounds).
 
     .venv/bin/python bench/api.py --requests 200 --rounds 3 --clients 20
 """
@@ -205,18 +207,22 @@ def sequential(
     servers: Servers, query: Sequence[str], args: argparse.Namespace
 ) -> dict[str, Timing]:
     """``--rounds`` rounds of ``--requests`` sequential requests per server, the servers taking
-    turns within each round, so a noisy spell on the machine hits both alike."""
+    turns request by request (first one, then the other, alternating who goes first each round),
+    so a noisy spell on the machine hits both alike."""
     clients = {name: httpx.Client(timeout=60) for name in vars(servers)}
     timings = {name: Timing([], 0, 0.0) for name in clients}
+    order = list(vars(servers).items())
     try:
-        for name, url in vars(servers).items():
+        for name, url in order:
             run(clients[name], url, query[-1:], 10)
         for round_ in range(args.rounds):
-            for name, url in vars(servers).items():
-                part = run(clients[name], url, query, args.requests, round_ * args.requests)
-                timings[name].latencies.extend(part.latencies)
-                timings[name].errors += part.errors
-                timings[name].wall += part.wall
+            turn = order if round_ % 2 == 0 else order[::-1]
+            for i in range(round_ * args.requests, (round_ + 1) * args.requests):
+                for name, url in turn:
+                    part = run(clients[name], url, query, 1, i)
+                    timings[name].latencies.extend(part.latencies)
+                    timings[name].errors += part.errors
+                    timings[name].wall += part.wall
     finally:
         for client in clients.values():
             client.close()
@@ -257,11 +263,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{quads} quads in {args.articles} named graphs; oxigraph at {oxigraph}")
             servers = serve(workdir, oxigraph, procs)
             # the distinct run's last query is the one rows_of checks before timing: not timed
-            distinct = [SELECTIVE.format(claim=c) for c in claims[: args.rounds * args.requests]]
+            n = args.rounds * args.requests
+            distinct = [SELECTIVE.format(claim=c) for c in claims[:n]]
+            join = JOIN.format(topic=topic_iri(TOPICS[0]))
             queries = {
                 "selective": [SELECTIVE.format(claim=claims[len(claims) // 2])],
                 "selective distinct": distinct + [SELECTIVE.format(claim=claims[-1])],
-                "join": [JOIN.format(topic=topic_iri(TOPICS[0]))],
+                "join": [join],
+                "join uncached": [f"{join}# request {i}\n" for i in range(n + 1)],
             }
             print("\n".join(measure(servers, queries, args)))
         finally:
