@@ -174,9 +174,11 @@ class EmbeddedStore:
         result = self._query(query, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
-        graph = Graph()
-        for t in result:
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        graph = Graph(store="SimpleMemory")  # a plain graph: no per-triple context bookkeeping
+        graph.addN(
+            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph)
+            for t in result
+        )
         return graph
 
     def update(self, update: str, bindings: Bindings | None = None) -> None:
