@@ -38,7 +38,7 @@ longer exist) from other articles' inferred graphs, then replaces its own.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -330,12 +330,17 @@ def _contradictions(
     return sorted(found, key=lambda c: (-c.confidence, c.id))
 
 
-def contradiction_graph(contradictions: Iterable[Contradiction]) -> Graph:
-    """Contradictions as RDF: one ``cg:Contradiction`` node each, ``cg:contradicts`` both ways."""
+def contradiction_graph(
+    contradictions: Iterable[Contradiction], articles: Mapping[Identifier, Identifier] | None = None
+) -> Graph:
+    """Contradictions as RDF: one ``cg:Contradiction`` node each, ``cg:contradicts`` both ways;
+    ``articles`` (claim -> its article) adds each side's article (``cg:concernsArticle``)."""
     g = new_graph()
     for c in contradictions:
         a, b = (URIRef(x) for x in c.claims)
         node = contradiction_iri(a, b, c.rule)
+        for article in {articles.get(a), articles.get(b)} - {None} if articles else ():
+            g.add((node, CG.concernsArticle, article))
         g.add((node, RDF.type, CG.Contradiction))
         g.add((node, SCHEMA.identifier, Literal(c.id)))
         g.add((node, CG.claimA, a))
@@ -365,13 +370,14 @@ def _without(g: Graph, dropped: set[Identifier]) -> Graph:
 
 
 def _prune(store: Store, article_id: str | None, keep_graph: str | None) -> None:
-    """Drop stale contradictions (and, given an article, those involving its claims)."""
+    """Drop the contradictions involving the article's claims or concerning it (those left stale
+    by its re-ingest among them), outside ``keep_graph``; without an article, every stale one (a
+    scan of all contradictions in the store)."""
     doomed: dict[str, set[Identifier]] = defaultdict(set)
-    rows = store.select(query("stale-contradictions"))
-    if article_id is not None:
-        rows += store.select(
-            query("contradictions-involving"), {"article": article_iri(article_id)}
-        )
+    if article_id is None:
+        rows = store.select(query("stale-contradictions"))
+    else:
+        rows = store.select(query("contradictions-involving"), {"article": article_iri(article_id)})
     for row in rows:
         graph = str(row["g"])
         if graph.startswith(INFERRED_GRAPH_PREFIX) and graph != keep_graph:
@@ -517,7 +523,8 @@ def commit(store: Store, near: Neighbourhood, inferred: Inferred) -> None:
     earlier contradiction involving its claims (wherever it was kept) and any left stale."""
     own = str(inferred_graph_iri(near.article_id))
     _prune(store, near.article_id, own)
-    kept = contradiction_graph(inferred.contradictions)
+    articles = {s: o for s, p, o in near.triples if p == SCHEMA.appearance}
+    kept = contradiction_graph(inferred.contradictions, articles)
     for triple in (*near.signals, *inferred.aliases):
         kept.add(triple)
     if len(kept):
@@ -552,4 +559,5 @@ def remove_article(store: Store, article_id: str) -> None:
     """Delete an article's graphs and every contradiction that pointed at its claims."""
     store.delete_graph(str(graph_iri(article_id)))
     store.delete_graph(str(inferred_graph_iri(article_id)))
-    _prune(store, None, None)
+    _prune(store, article_id, None)
+    _prune(store, None, None)  # and any a store written before cg:concernsArticle still holds

@@ -73,6 +73,7 @@ class CG(DefinedNamespace):
     involves: URIRef
     claimA: URIRef
     claimB: URIRef
+    concernsArticle: URIRef
     sharedTarget: URIRef
     rule: URIRef
     reason: URIRef
