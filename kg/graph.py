@@ -54,9 +54,9 @@ __all__ = [
 T = TypeVar("T")
 
 
-def new_graph() -> Graph:
+def new_graph(store: str = "default") -> Graph:
     """An empty graph with the project's prefixes bound (for readable serializations)."""
-    g = Graph()
+    g = Graph(store=store)
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     return g
@@ -192,7 +192,7 @@ def _add_claim(g: Graph, article: Article, claim: Claim, speakers: dict[str, Spe
 
 def article_graph(article: Article, claims: Sequence[Claim]) -> Graph:
     """The article (with its raw text), its claims, their speakers, outlets, topics and spans."""
-    g = new_graph()
+    g = new_graph("SimpleMemory")
     _add_article(g, article)
     speakers = {c.speaker.key: c.speaker for c in claims}
     for claim in claims:

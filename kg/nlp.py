@@ -6,7 +6,8 @@ never runs a sentence (and a quote or a subject) across paragraphs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Generic, TypeVar
 
@@ -33,10 +34,15 @@ def paragraph_sentences(doc: Doc) -> Doc:
 
 @lru_cache(maxsize=4)
 def load_nlp(model: str = DEFAULT_MODEL) -> Language:
-    """Load ``model`` once and cache it; all pipes stay enabled, plus paragraph breaks."""
+    """Load ``model`` once and cache it; all pipes stay enabled, plus paragraph breaks.
+
+    The model's objects (over 100,000) live as long as the process, so they are moved out of
+    the garbage collector's way (``gc.freeze``): every full collection scanned them all again.
+    """
     nlp = spacy.load(model)
     if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
+    gc.freeze()
     return nlp
 
 
@@ -45,7 +51,8 @@ class ParsedMemo(Generic[T]):
 
     Reasoning reads the same neighbouring claims again and again; the results (small, unlike the
     parses) are kept for the ``size`` most recently computed texts. Texts failing ``wanted`` are
-    not parsed and get ``empty``.
+    not parsed and get ``empty``. Pipes ``derive`` does not read can be switched off
+    (``disable``): the entity recognizer is over half of a short text's parse.
     """
 
     def __init__(
@@ -54,15 +61,32 @@ class ParsedMemo(Generic[T]):
         empty: T,
         wanted: Callable[[str], bool] = bool,
         size: int = 4096,
+        disable: Sequence[str] = (),
     ) -> None:
         self._derive, self._empty, self._wanted, self._size = derive, empty, wanted, size
+        self._disable = tuple(disable)
         self._seen: dict[str, T] = {}
 
     def __call__(self, texts: Sequence[str]) -> list[T]:
         found = {t: self._seen[t] for t in texts if t in self._seen}
         missing = [t for t in dict.fromkeys(texts) if t not in found and self._wanted(t)]
-        for text, doc in zip(missing, load_nlp().pipe(missing), strict=True):
+        for text, doc in zip(missing, _parses(missing, self._disable), strict=True):
             found[text] = self._seen[text] = self._derive(doc)
             if len(self._seen) > self._size:
                 del self._seen[next(iter(self._seen))]
         return [found.get(t, self._empty) for t in texts]
+
+
+_latest: dict[tuple[str, ...], dict[str, Doc]] = {}
+
+
+def _parses(texts: Sequence[str], disable: tuple[str, ...]) -> Iterator[Doc]:
+    """Parses of ``texts`` (``disable``-d pipes off). The latest call's parses are kept for the
+    next: memos deriving different things from the same texts, called one after the other (the
+    quantities, then the propositions, of a neighbourhood's claims), parse each text once."""
+    before = _latest.pop(disable, {})
+    todo = [t for t in texts if t not in before]
+    parsed = dict(zip(todo, load_nlp().pipe(todo, disable=list(disable)), strict=True))
+    _latest[disable] = parsed
+    for text in texts:
+        yield parsed[text] if text in parsed else before[text]

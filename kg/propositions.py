@@ -82,7 +82,7 @@ def propositions_in(doc: Doc) -> list[Proposition]:
     return [p for sent in doc.sents if (p := _clause(sent.root)) is not None]
 
 
-_memo = ParsedMemo(lambda doc: tuple(propositions_in(doc)), ())
+_memo = ParsedMemo(lambda doc: tuple(propositions_in(doc)), (), disable=["ner"])
 
 
 def propositions(text: str) -> tuple[Proposition, ...]:

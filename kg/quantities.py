@@ -207,7 +207,7 @@ def _has_number(text: str) -> bool:
     return HAS_NUMBER.search(text) is not None
 
 
-_memo = ParsedMemo(lambda doc: tuple(quantities_in(doc)), (), wanted=_has_number)
+_memo = ParsedMemo(lambda doc: tuple(quantities_in(doc)), (), wanted=_has_number, disable=["ner"])
 
 
 def quantities(text: str) -> tuple[Quantity, ...]:

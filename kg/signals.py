@@ -104,12 +104,15 @@ def _tagged(raw: str) -> Doc:
 
 
 @cache
-def _matcher() -> Matcher:
+def _matcher(tagged: bool = True) -> Matcher:
     """``PATTERNS`` with each pattern's first word required not to be a noun ("a long dispute",
-    "border conflicts with")."""
+    "border conflicts with"); without ``tagged``, on words alone (a cheap first pass: no match
+    there, no match at all)."""
     matcher = Matcher(load_nlp().vocab)
     for name, patterns in PATTERNS.items():
-        matcher.add(name, [[{**p[0], "POS": {"NOT_IN": NOMINAL}}, *p[1:]] for p in patterns])
+        if tagged:
+            patterns = [[{**p[0], "POS": {"NOT_IN": NOMINAL}}, *p[1:]] for p in patterns]
+        matcher.add(name, patterns)
     return matcher
 
 
@@ -178,6 +181,8 @@ def conflict_signals(raw: str, claims: Sequence[ClaimRef]) -> list[Signal]:
     """Every journalist's conflict signal in ``raw`` linking two claims of resolved speakers."""
     resolved = sorted((c for c in claims if not c.unknown), key=lambda c: (c.start, c.iri))
     if not resolved:
+        return []
+    if not _matcher(tagged=False)(load_nlp().make_doc(raw)):
         return []
     doc = _tagged(raw)
     found: dict[tuple[str, str, int], Signal] = {}

@@ -40,6 +40,7 @@ GENERIC_HEADS = frozenset(
 MAX_TOPICS = 6
 FALLBACK_TOPICS = 2
 USER_DATA_KEY = "kg.topics"
+ENTS_KEY = "kg.topics.ents"
 
 
 def _fold(text: str) -> str:
@@ -66,11 +67,20 @@ def _chunk_key(head: Token) -> str | None:
     return _fold(" ".join([*(t.text for t in compounds), head.lemma_])) or None
 
 
+def _entities(span: Span) -> list[Span]:
+    """``span.ents``, from the doc's entities found once per parse and cached in
+    ``doc.user_data`` (``Span.ents`` walks the whole doc for them on every call)."""
+    ents = span.doc.user_data.get(ENTS_KEY)
+    if ents is None:
+        ents = span.doc.user_data[ENTS_KEY] = span.doc.ents
+    return [e for e in ents if e.start >= span.start and e.end <= span.end]
+
+
 def targets(span: Span) -> Iterator[tuple[str, Token, bool]]:
     """(key, anchor token, is entity) for each entity and noun chunk in the span, in order."""
     doc = span.doc
     in_entity: set[int] = set()
-    for ent in span.ents:
+    for ent in _entities(span):
         in_entity.update(range(ent.start, ent.end))
         if ent.label_ not in SKIP_ENTS and (key := _entity_key(ent)):
             yield key, ent.root, True
