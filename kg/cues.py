@@ -4,10 +4,12 @@ The lexicon (``kg/data/cues.json``) is mined from PolNeAR train by ``scripts/min
 
 * ``cues``: for every ``lemma|POS`` key and frame, ``[times a cue, times seen]``;
 * ``roles``: for every cue key, ``[cues with an active subject, subject inside the content,
-  cues with a direct object, object outside the content]`` -- raising verbs ("X seems to ...")
+  cues with a direct object, object outside the content, cues with an object before an
+  infinitive, that object inside the content]`` -- raising verbs ("X seems to ...")
   put their subject in the content (passive subjects always are, so they are not counted:
   "X is expected to" must not make "analysts expect" raising), addressee verbs ("told
-  reporters") keep their object out of it;
+  reporters") keep their object out of it, control verbs ("urged Congress to act") mostly
+  keep it in;
 * ``preps``: for every preposition under a cue, ``[times its object is content, times seen]``
   ("accused of X" is content, "said on Tuesday" is not);
 * ``agents``: for common nouns heading a source, ``[times a source head, times seen]``
@@ -37,6 +39,7 @@ MIN_PART = 5
 MIN_TAIL = 10
 RARE = "*"
 PART_RATE = 0.65
+NO_ROLES = [0, 0, 0, 0, 0, 0]
 
 
 def pos_group(token: Token) -> str:
@@ -109,6 +112,14 @@ def tail_key(child: Token) -> str:
     return k
 
 
+def controlled_object(token: Token) -> Token | None:
+    """The direct object before an infinitive complement of ``token`` ("urged [Congress] to")."""
+    xcomp = next((c for c in token.rights if c.dep_ == "xcomp"), None)
+    if xcomp is None:
+        return None
+    return next((c for c in token.rights if c.dep_ == "dobj" and c.i < xcomp.i), None)
+
+
 def frame(token: Token) -> str:
     """Which complement a potential cue takes: the dependency that would hold its content.
 
@@ -166,15 +177,25 @@ class Lexicon:
         """Best probability over frames: a cheap filter before computing the frame."""
         return self.best.get(self.known(token), 0.0)
 
+    def role(self, token: Token) -> list[int]:
+        """The cue's ``roles`` counts (zeros when unseen)."""
+        return self.roles.get(key(token), NO_ROLES)
+
     def raising(self, token: Token) -> bool:
         """Does this cue usually put its subject inside the content ("X is expected to ...")?"""
-        with_subj, inside, _, _ = self.roles.get(key(token), (0, 0, 0, 0))
+        with_subj, inside = self.role(token)[:2]
         return with_subj >= 3 and inside > with_subj / 2
 
     def addressee(self, token: Token) -> bool:
         """Is this cue's direct object usually the hearer, not the content ("told reporters")?"""
-        _, _, with_obj, outside = self.roles.get(key(token), (0, 0, 0, 0))
+        with_obj, outside = self.role(token)[2:4]
         return with_obj >= 3 and outside > with_obj / 2
+
+    def controls(self, token: Token) -> bool:
+        """Does the content of this cue keep the object before its infinitive ("urged [Congress
+        to act]"), unlike a hearer ("told reporters [to wait]")? Unseen cues do."""
+        seen, inside = self.role(token)[4:6]
+        return (inside + 1) / (seen + 2) >= 0.5
 
     def prep_rate(self, prep: Token) -> float:
         """How often the object of this preposition under a cue is (part of) the content."""

@@ -36,6 +36,7 @@ from kg.cues import (
     MIN_TAIL,
     RARE,
     Lexicon,
+    controlled_object,
     frame,
     key,
     part_keys,
@@ -91,6 +92,10 @@ def role_counts(doc: Doc, gold: GoldAttribution, cue: Token, roles: dict, preps:
         elif child.dep_ == "dobj":
             cell[2] += 1
             cell[3] += child.i not in content
+    obj = controlled_object(cue)
+    if obj is not None:
+        cell[4] += 1
+        cell[5] += obj.i in content
     for prep, obj in prep_objects(cue):
         preps[prep.lemma_.lower()][1] += 1
         preps[prep.lemma_.lower()][0] += obj.i in content
@@ -140,7 +145,7 @@ def tail_counts(doc: Doc, gold: GoldAttribution, tails: dict) -> None:
 
 def mine(docs: list[tuple[Doc, list[GoldAttribution]]], min_cues: int) -> dict:
     cues: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    roles: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    roles: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     preps: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     agents: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     parts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])

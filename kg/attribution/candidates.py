@@ -8,14 +8,22 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.attribution.content import content_of
 from kg.attribution.sources import sources_of
-from kg.attribution.tree import head_of, is_agentive, subtree, trim
-from kg.cues import Lexicon
+from kg.attribution.tree import (
+    head_of,
+    is_agentive,
+    misplaced_conjunct,
+    set_off,
+    subtree,
+    trim,
+)
+from kg.cues import Lexicon, frame
 
 CUE_DEPS = frozenset({"aux", "auxpass", "neg", "prt", "acomp"})
 CHAIN_DEPS = frozenset({"xcomp", "acomp"})
 QUOTE_FRAMES = frozenset({"none", "prep"})
 POSTVERBAL_DEPS = frozenset({"dobj", "attr", "npadvmod", "dative", "oprd"})
 TAIL_RATE = 0.4
+REPORT_TAIL = 0.5
 
 
 @dataclass(slots=True)
@@ -157,6 +165,14 @@ def quote_first(token: Token, kind: str, lexicon: Lexicon) -> bool:
     return kind in QUOTE_FRAMES or (kind == "dobj" and lexicon.addressee(token))
 
 
+def reporting_tail(child: Token, lexicon: Lexicon) -> bool:
+    """A verb set off after a content that is a likely cue itself (", warning that ...",
+    ", adding that ..."): its own attribution, never part of another's content."""
+    if child.dep_ not in ("advcl", "conj") or child.pos_ != "VERB" or not set_off(child):
+        return False
+    return lexicon.prob(child, frame(child)) >= REPORT_TAIL
+
+
 def prune_tail(token: Token, content: set[int], lexicon: Lexicon, qidx: list[int]) -> set[int]:
     """Cut a parsed content before the first dependent of its head that the annotators mostly
     leave out (", while ...", ", which ...", "on Facebook"); quotes are kept whole."""
@@ -167,10 +183,31 @@ def prune_tail(token: Token, content: set[int], lexicon: Lexicon, qidx: list[int
         if child.i not in content or child.is_punct:
             continue
         rate = lexicon.tail_rate(child)
-        if rate is not None and rate < TAIL_RATE:
+        if (rate is not None and rate < TAIL_RATE) or reporting_tail(child, lexicon):
             cut = child.left_edge.i
             return {i for i in content if i < cut} or content
     return content
+
+
+def cue_conjunct(token: Token, content: set[int], qidx: list[int]) -> set[int]:
+    """Cut a content before a verb coordinated with its clause that really carries on the cue
+    (``misplaced_conjunct``: "said he makes $41,000 [and questioned how ...]"), unlike a
+    second verb of the content ("said he would raise taxes and cut spending")."""
+    doc = token.doc
+    for i in sorted(content):
+        if qidx[i] < 0 and doc[i].head.head.i == token.i and misplaced_conjunct(doc[i]):
+            ccs = [c.i for c in doc[i].head.children if c.dep_ == "cc" and c.i < i]
+            cut = max(ccs, default=doc[i].left_edge.i)
+            return {j for j in content if j < cut} or content
+    return content
+
+
+def for_complementizer(cue: set[int], content: set[int], doc: Doc) -> tuple[set[int], set[int]]:
+    """The "for" of "pushing for [the state to act]" belongs to the cue, not the content."""
+    first = doc[min(content)] if content else None
+    if first is not None and first.dep_ == "mark" and first.lower_ == "for":
+        return cue | {first.i}, content - {first.i}
+    return cue, content
 
 
 def build(
@@ -178,7 +215,7 @@ def build(
 ) -> Candidate | None:
     """Cue, content and sources of ``token`` read as a cue in frame ``kind`` (unscored)."""
     srcs = sources_of(token, lexicon)
-    content, extra = content_of(token, kind, lexicon)
+    content, extra = content_of(token, kind, lexicon, qidx)
     if token.dep_ == "prep":
         extra = {c.i for c in token.children if c.dep_ == "prep"}
         content -= subtree(token)
@@ -191,7 +228,9 @@ def build(
     taken = cue.union(*srcs)
     if not content - taken and kind in QUOTE_FRAMES:
         content = sentence_rest(token, taken)
-    content = trim(prune_tail(token, content - taken, lexicon, qidx), token.doc)
+    content = prune_tail(token, content - taken, lexicon, qidx)
+    content = trim(cue_conjunct(token, content, qidx), token.doc)
+    cue, content = for_complementizer(cue, content, token.doc)
     if not content:
         return None
     if not srcs and max(content) < token.i:

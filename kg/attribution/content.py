@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.attribution.tree import head_clause, subtree
-from kg.cues import Lexicon, prep_objects
+from kg.cues import TIME_ENTS, Lexicon, controlled_object, prep_objects
 
 CLAUSE_DEPS = ("ccomp", "parataxis")
 VP_TAIL_DEPS = frozenset({"prep", "oprd", "xcomp", "ccomp", "acomp", "dative", "advcl"})
@@ -91,9 +91,11 @@ def gapped(token: Token, idx: set[int]) -> bool:
     return len(words) == 1 and words[0].tag_ in ("WDT", "WP") or not words
 
 
-def content_of(token: Token, kind: str, lexicon: Lexicon) -> tuple[set[int], set[int]]:
+def content_of(
+    token: Token, kind: str, lexicon: Lexicon, qidx: list[int]
+) -> tuple[set[int], set[int]]:
     """(content tokens, extra cue tokens) for a cue in frame ``kind``; empty if none."""
-    idx, extra = frame_content(token, kind, lexicon)
+    idx, extra = frame_content(token, kind, lexicon, qidx)
     if kind in ("none", "dobj", "prep") and gapped(token, idx):
         idx |= antecedent(token)
     if idx and min(idx) > token.i and kind in EXTEND_FRAMES:
@@ -139,10 +141,17 @@ def clause_tail(token: Token, idx: set[int]) -> set[int]:
             continue
         if child.dep_ in TAIL_STOP or (own_clause(child) and not reason_clause(child)):
             break
-        if child.ent_type_ in ("DATE", "TIME"):
+        if child.ent_type_ in TIME_ENTS or timed(child):
             continue
         tail |= subtree(child)
     return tail
+
+
+def timed(prep: Token) -> bool:
+    """A preposition whose object is a date or time ("in December")."""
+    return prep.dep_ == "prep" and any(
+        c.dep_ == "pobj" and c.ent_type_ in TIME_ENTS for c in prep.children
+    )
 
 
 def after_colon(colon: Token) -> set[int]:
@@ -161,12 +170,27 @@ def after_colon(colon: Token) -> set[int]:
     return {i for i in range(start, min(end + 1, len(doc))) if not doc[i].is_space}
 
 
-def frame_content(token: Token, kind: str, lexicon: Lexicon) -> tuple[set[int], set[int]]:
+def clauses(token: Token, qidx: list[int]) -> list[Token]:
+    """The clauses a cue reports; an unquoted one before it is the writer's own when another
+    follows it ("There is less consensus: 47% say [the US should ...]")."""
+    found = children(token, CLAUSE_DEPS)
+    if not any(c.i > token.i for c in found):
+        return found
+    return [c for c in found if c.i > token.i or qidx[c.i] >= 0]
+
+
+def frame_content(
+    token: Token, kind: str, lexicon: Lexicon, qidx: list[int]
+) -> tuple[set[int], set[int]]:
     """Content read off the complement that defines the frame."""
     if kind == "ccomp":
-        return set().union(*(subtree(c) for c in children(token, CLAUSE_DEPS))), set()
+        return set().union(*(subtree(c) for c in clauses(token, qidx))), set()
     if kind == "xcomp":
-        return set().union(*(subtree(c) for c in children(token, ("xcomp",)))), set()
+        idx = set().union(*(subtree(c) for c in children(token, ("xcomp",))))
+        obj = controlled_object(token)
+        if obj is not None and lexicon.controls(token):
+            idx |= subtree(obj)
+        return idx, set()
     if kind == "dobj":
         obj = children(token, ("dobj",))[0]
         if lexicon.addressee(token):

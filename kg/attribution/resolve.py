@@ -50,7 +50,8 @@ def previous_speaker(
 ) -> Candidate | None:
     """The attribution a quote opening at ``start`` continues: one in the sentence just before
     it (a quoting one first, else the last), if only its own words or other attributions'
-    tokens lie between them."""
+    tokens lie between them. Across a paragraph break only a quoting one does: a paraphrase
+    followed by a new quoted paragraph is mostly someone else speaking."""
     j = start - 1
     while j >= 0 and (doc[j].is_space or doc[j].is_punct) and qidx[j] < 0:
         j -= 1
@@ -65,6 +66,8 @@ def previous_speaker(
     prev = max(quoting or near, key=lambda c: rank(doc, c, qidx, end[id(c)]), default=None)
     if prev is None:
         return None
+    if not quoting and "\n" in doc.text[doc[j].idx : doc[start].idx]:
+        return None
     own = {t.i for t in prev.anchor.subtree}
     owned = own.union(*(c.content | c.cue | set().union(*c.sources) for c in near))
     gap = range(end[id(prev)] + 1, start)
@@ -72,10 +75,11 @@ def previous_speaker(
 
 
 def sentence_continuation(
-    doc: Doc, kept: list[Candidate], start: int, end: int, used: set[int]
+    doc: Doc, kept: list[Candidate], start: int, end: int, used: set[int], qidx: list[int]
 ) -> tuple[Candidate | None, set[int]]:
     """A sentence with a quote but no cue of its own, right after a sentence whose last
-    attribution it carries on (``..., he said. Prices can fall, but only "if rates drop."``)."""
+    attribution, itself quoting, it carries on (``"...," he said. Prices can fall, but only "if
+    rates drop."``)."""
     sent = doc[start].sent
     if any(sent.start <= c.anchor.i < sent.end for c in kept) or sent.start == 0:
         return None, set()
@@ -89,6 +93,8 @@ def sentence_continuation(
     if not near:
         return None, set()
     prev = max(near, key=lambda c: max(c.content | c.cue))
+    if not any(qidx[i] >= 0 for i in prev.content):
+        return None, set()
     return prev, set(range(sent.start, end + 1)) - used
 
 
@@ -109,7 +115,7 @@ def continue_quotes(
         prev = previous_speaker(doc, kept, s, qidx)
         span = set(range(s, e + 1))
         if prev is None:
-            prev, span = sentence_continuation(doc, kept, s, e, used)
+            prev, span = sentence_continuation(doc, kept, s, e, used, qidx)
         if prev is not None:
             prev.content |= span
             used |= span

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from kg.attribution.tree import is_agentive, subtree, trim
+from kg.attribution.tree import (
+    is_agentive,
+    misplaced_conjunct,
+    misplaced_participle,
+    subtree,
+    trim,
+)
 from kg.cues import Lexicon
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -69,6 +75,8 @@ def subject(token: Token, lexicon: Lexicon, depth: int = 0) -> Token | None:
         and is_agentive(head, lexicon.agent_rate(head))
     ):
         return head
+    if misplaced_conjunct(token) or misplaced_participle(token):
+        return subject(head.head, lexicon, depth + 1)
     if token.dep_ in CLIMB_DEPS or token.pos_ in ("NOUN", "PROPN"):
         return subject(head, lexicon, depth + 1)
     return None

@@ -45,3 +45,36 @@ def is_agentive(token: Token, agent_rate: float) -> bool:
     if token.pos_ == "PRON":
         return token.lower_ not in ("it", "this", "that", "which", "what")
     return token.pos_ in ("NOUN", "PROPN") and agent_rate >= 0.1
+
+
+def set_off(token: Token) -> bool:
+    """Does a comma (or dash) open ``token``'s phrase?"""
+    edge = token.left_edge.i
+    return edge > 0 and token.doc[edge - 1].text in (",", "—", "–", "-")
+
+
+def misplaced_participle(token: Token) -> bool:
+    """A participle set off after a complement clause, which it does not modify: it carries on
+    the verb above that clause ("said the storm damaged the port, warning that ...")."""
+    return (
+        token.dep_ == "advcl"
+        and token.tag_ == "VBG"
+        and token.head.dep_ == "ccomp"
+        and set_off(token)
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+    )
+
+
+def misplaced_conjunct(token: Token) -> bool:
+    """A verb without a subject coordinated with a complement clause but in the form of the
+    verb above that clause, which it really continues ("said he makes $41,000 and
+    questioned ..."; "urged them to wait and tried ...")."""
+    head = token.head
+    return (
+        token.dep_ == "conj"
+        and token.pos_ == "VERB"
+        and head.dep_ in ("ccomp", "xcomp")
+        and head.tag_ != token.tag_
+        and head.head.tag_ == token.tag_
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+    )

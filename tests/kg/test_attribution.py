@@ -330,3 +330,63 @@ def test_unseen_verb_with_a_clause_backs_off_to_rare_words(nlp):
     assert att.cue.text == "intimated"
     assert texts(att.sources) == ["The senator"]
     assert texts(att.contents) == ["that the harbor vote would fail"]
+
+
+def test_quote_in_a_new_paragraph_does_not_continue_a_paraphrase(nlp):
+    quote = '"We will cut taxes next year, and nobody will stop us."'
+    att = one(nlp, f"The mayor said the budget was balanced.\n\n{quote}")
+    assert texts(att.contents) == ["the budget was balanced"]
+
+
+def test_next_sentence_continues_only_a_quoting_speaker(nlp):
+    rest = 'They can fall, but only "if rates drop."'
+    att = one(nlp, f'"Prices are high," the economist said. {rest}')
+    assert texts(att.contents) == ['"Prices are high,"', rest]
+    att = one(nlp, f"The economist said prices were high. {rest}")
+    assert texts(att.contents) == ["prices were high"]
+
+
+def test_unquoted_clause_before_the_cue_is_the_writers(nlp):
+    att = one(nlp, "There is less consensus on trade: 47% say the tariffs should go.")
+    assert texts(att.sources) == ["47%"]
+    assert texts(att.contents) == ["the tariffs should go"]
+
+
+def test_object_of_a_control_verb_is_content_but_a_hearer_is_not(nlp):
+    att = one(nlp, "The senator urged Congress to pass the bill.")
+    assert texts(att.contents) == ["Congress to pass the bill"]
+    att = one(nlp, "The coach told reporters to wait outside.")
+    assert texts(att.contents) == ["to wait outside"]
+
+
+def test_date_after_the_object_stays_out_of_the_content(nlp):
+    att = one(nlp, "The governor endorsed Ms. Lopez in December.")
+    assert texts(att.contents) == ["Ms. Lopez"]
+
+
+def test_verb_coordinated_inside_the_clause_but_continuing_the_cue(nlp):
+    atts = run(
+        nlp, "The farmer said he makes $41,000 a year and questioned how the plan would help him."
+    )
+    assert [(a.cue.text, texts(a.sources), texts(a.contents)) for a in atts] == [
+        ("said", ["The farmer"], ["he makes $41,000 a year"]),
+        ("questioned", ["The farmer"], ["how the plan would help him"]),
+    ]
+    att = one(nlp, "The senator said he would raise taxes and cut spending.")
+    assert texts(att.contents) == ["he would raise taxes and cut spending"]
+
+
+def test_for_before_an_infinitive_clause_belongs_to_the_cue(nlp):
+    att = one(nlp, "The mayor called for the council to approve the budget.")
+    assert att.cue.text == "called for"
+    assert texts(att.contents) == ["the council to approve the budget"]
+
+
+def test_reporting_participle_after_a_clause_is_its_own_attribution(nlp):
+    atts = run(
+        nlp, "Officials said the storm damaged the port, warning that repairs could take months."
+    )
+    assert [(a.cue.text, texts(a.sources), texts(a.contents)) for a in atts] == [
+        ("said", ["Officials"], ["the storm damaged the port"]),
+        ("warning", ["Officials"], ["that repairs could take months"]),
+    ]
