@@ -18,6 +18,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
+import kg.store.embedded
 from kg.store import QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
 from kg.store.embedded import EmbeddedStore
 from kg.store.remote import RemoteStore
@@ -491,3 +492,22 @@ def test_inline_lookups_keep_the_size_cap(tmp_path: Path) -> None:
             asyncio.run(store.query_head(f"SELECT ?o WHERE {{ <{EX.ada}> ?p ?o }}", "text/csv"))
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(("budget", "flushed"), [(1_000, True), (1 << 30, False)])
+def test_writes_are_flushed_to_disk_as_they_add_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int, flushed: bool
+) -> None:
+    """RocksDB holds written data in memory until a flush (it grew by a gigabyte over an ingest):
+    once ``FLUSH_BYTES`` of updates have been written the store flushes them to table files, and
+    what it wrote reads back the same after reopening."""
+    monkeypatch.setattr(kg.store.embedded, "FLUSH_BYTES", budget)
+    location = tmp_path / "store"
+    with EmbeddedStore(str(location)) as store:
+        opened = set(location.glob("*.sst"))
+        for n in range(3):
+            store.replace_graph(f"{G1}/{n}", people("ada", "bob", tag=str(n)))
+        tables = set(location.glob("*.sst")) - opened  # a flush writes one per index touched
+        assert (len(tables) > 3) is flushed, sorted(t.name for t in tables)
+    with EmbeddedStore(str(location), read_only=True) as store:
+        assert store.quad_count() == 12
