@@ -187,6 +187,24 @@ def test_cross_article_conflict_appears_and_disappears_on_reingest(store) -> Non
     assert store.select(CONTRADICTS) == [] and store.select(NODES) == []
 
 
+def test_across_articles_a_stance_opposes_only_on_what_both_claims_are_mainly_about(
+    store,
+) -> None:
+    """A claim's stance is the claim's: across articles it meets another only on the topic both
+    are mainly about, not on a name one of them merely mentions."""
+    first = make_article(f"Okafor: {PRAISE}.", "https://t.example/main-a")
+    put(store, first, [says(first, OKAFOR, PRAISE, "positive", 0.7)])
+    aside = "the budget is a costly failure, like the water treatment plant"
+    second = make_article(f"An inspector: {aside}.", "https://t.example/main-b")
+    topics = ("city budget", "water treatment plant")
+    put(store, second, [says(second, INSPECTOR, aside, "negative", -0.6, topics=topics)])
+    assert reason_article(store, second.id) == []
+
+    put(store, second, [says(second, INSPECTOR, aside, "negative", -0.6, topics=topics[::-1])])
+    [found] = reason_article(store, second.id)
+    assert found.rule == "opposite-stance" and found.target.endswith("water-treatment-plant")
+
+
 def test_removing_the_other_side_prunes_the_contradiction_it_left_behind(store) -> None:
     first = make_article(f"Okafor: {PRAISE}. Also: the weather was mild.", "https://t.example/c")
     praise = says(first, OKAFOR, PRAISE, "positive", 0.7)
