@@ -339,7 +339,8 @@ def contradiction_graph(
     for c in contradictions:
         a, b = (URIRef(x) for x in c.claims)
         node = contradiction_iri(a, b, c.rule)
-        for article in {articles.get(a), articles.get(b)} - {None} if articles else ():
+        known = articles or {}
+        for article in {known.get(a), known.get(b)} - {None}:
             g.add((node, CG.concernsArticle, article))
         g.add((node, RDF.type, CG.Contradiction))
         g.add((node, SCHEMA.identifier, Literal(c.id)))
@@ -559,5 +560,4 @@ def remove_article(store: Store, article_id: str) -> None:
     """Delete an article's graphs and every contradiction that pointed at its claims."""
     store.delete_graph(str(graph_iri(article_id)))
     store.delete_graph(str(inferred_graph_iri(article_id)))
-    _prune(store, article_id, None)
-    _prune(store, None, None)  # and any a store written before cg:concernsArticle still holds
+    _prune(store, None, None)  # its claims are gone: every contradiction naming one is stale

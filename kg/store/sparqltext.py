@@ -49,7 +49,7 @@ def to_ox(term: Identifier) -> Any:
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype or XSD.string))
+        return ox.Literal(str(term), datatype=_ox_iri(str(term.datatype or XSD.string)))
     raise TypeError(f"cannot store {type(term).__name__} {term!r}")
 
 
